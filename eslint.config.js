@@ -1,0 +1,40 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'error',
+    },
+  },
+  {
+    // The standard's pure logic does no I/O: no HTTP framework, database, broker or file system.
+    files: ['src/ngsi-ld/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['fastify', 'fastify/*', '@fastify/*'], message: 'src/ngsi-ld is pure: no HTTP framework.' },
+            { group: ['better-sqlite3', 'postgres', 'pg', 'mqtt', 'aedes', '@nats-io/*'], message: 'src/ngsi-ld is pure: no I/O.' },
+            { group: ['node:fs', 'node:fs/*', 'fs', 'node:net', 'node:http', 'node:https', 'undici'], message: 'src/ngsi-ld is pure: no I/O.' },
+            { group: ['../context/*', '../adapters/*', '../api/*', '../platform/*', '../../context/*', '../../adapters/*', '../../api/*', '../../platform/*'], message: 'src/ngsi-ld depends on nothing else in src.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['scripts/**', 'bin/**', 'bench/**'],
+    rules: { 'no-console': 'off' },
+  },
+);
