@@ -1,0 +1,80 @@
+/**
+ * Turns the filters of Query Entities — URL parameters (NGSI-LD 6.4.3.2) or the body of
+ * POST /entityOperations/query (5.2.23) — into an EntityQuery with expanded names.
+ */
+import type { JsonLdContext } from '../../ngsi-ld/context/json-ld-context.js';
+import { parseGeoQuery } from '../../ngsi-ld/geo/geo-query-parser.js';
+import { assertUri } from '../../ngsi-ld/entity/names.js';
+import { badRequestData } from '../../ngsi-ld/problem-details.js';
+import { compileIdPattern } from '../../ngsi-ld/query/id-pattern.js';
+import { parseQ } from '../../ngsi-ld/query/q-parser.js';
+import type { EntityQuery } from '../../ngsi-ld/query/query.types.js';
+import { parseScopeQuery } from '../../ngsi-ld/query/scope-query.js';
+import { parseTypeSelector } from '../../ngsi-ld/query/type-selector.js';
+import type { Pagination } from './query-params.js';
+
+export interface EntityFilterInput {
+  id?: string[];
+  idPattern?: string;
+  type?: string;
+  attrs?: string[];
+  q?: string;
+  scopeQ?: string;
+  georel?: string;
+  geometry?: string;
+  coordinates?: unknown;
+  geoproperty?: string;
+  local?: boolean;
+}
+
+export function buildEntityQuery(
+  input: EntityFilterInput,
+  context: JsonLdContext,
+  page: Pagination,
+): EntityQuery {
+  const expand = (term: string) => context.expandTerm(term);
+  const query: EntityQuery = { limit: page.limit, offset: page.offset, count: page.count };
+  if (input.id) {
+    input.id.forEach((id) => assertUri(id, 'id'));
+    query.ids = input.id;
+  }
+  if (input.idPattern !== undefined) {
+    compileIdPattern(input.idPattern);
+    query.idPattern = input.idPattern;
+  }
+  if (input.type !== undefined) {
+    const types = parseTypeSelector(input.type, expand);
+    if (types) query.types = types;
+  }
+  if (input.attrs) query.attrs = input.attrs.map(expand);
+  if (input.q !== undefined) query.q = parseQ(input.q, expand);
+  if (input.scopeQ !== undefined) query.scopeQ = parseScopeQuery(input.scopeQ);
+  const geoQ = parseGeoQuery(
+    {
+      georel: input.georel,
+      geometry: input.geometry,
+      coordinates: input.coordinates,
+      geoproperty: input.geoproperty,
+    },
+    expand,
+  );
+  if (geoQ) query.geoQ = geoQ;
+
+  // NGSI-LD 5.7.2: a query must name what it wants unless local=true. Like Orion-LD,
+  // ids, idPattern and scopeQ count as filters too.
+  const filtered = [
+    input.type,
+    input.attrs,
+    input.q,
+    geoQ,
+    input.id,
+    input.idPattern,
+    input.scopeQ,
+  ].some((f) => f !== undefined);
+  if (!filtered && !input.local) {
+    throw badRequestData(
+      'Too broad query: give at least one of type, attrs, q, a geo-query, id, idPattern or scopeQ (or local=true)',
+    );
+  }
+  return query;
+}

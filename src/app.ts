@@ -1,0 +1,103 @@
+/**
+ * Builds the Civis HTTP application without listening (tests call app.inject()).
+ * main.ts chooses the adapters and passes them in.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { batchRoutes } from './api/ngsi-ld/batch.routes.js';
+import { discoveryRoutes } from './api/ngsi-ld/discovery.routes.js';
+import { entityRoutes } from './api/ngsi-ld/entities.routes.js';
+import { jsonLdContextRoutes } from './api/ngsi-ld/jsonld-contexts.routes.js';
+import { registerNgsiLdRoutes, NGSI_LD_PREFIX } from './api/ngsi-ld/ngsi-ld.plugin.js';
+import { buildOpenApiDocument } from './api/ngsi-ld/openapi.js';
+import type { RouteSpec } from './api/ngsi-ld/route-spec.js';
+import { installErrorHandling } from './api/http/error-handler.js';
+import { MEDIA_JSON, MEDIA_JSON_LD, MEDIA_MERGE_PATCH } from './api/http/media-types.js';
+import { healthRoutes } from './api/platform/health.routes.js';
+import { createEntityService } from './context/entity.service.js';
+import type { JsonLdContextService } from './context/json-ld-context.service.js';
+import type { EntityStore } from './context/ports/entity-store.port.js';
+import { invalidRequest } from './ngsi-ld/problem-details.js';
+import type { CivisConfig } from './platform/config/config.schema.js';
+
+export interface AppDeps {
+  entityStore: EntityStore;
+  contexts: JsonLdContextService;
+  clock: () => Date;
+  logger: Logger;
+  version: string;
+}
+
+export type AppConfig = Pick<
+  CivisConfig,
+  'bodyLimitBytes' | 'defaultPageSize' | 'maxPageSize' | 'updateAppendsMissingAttributes'
+>;
+
+export function ngsiLdRouteTable(
+  deps: Parameters<typeof entityRoutes>[0] & { contexts: JsonLdContextService },
+): RouteSpec[] {
+  return [
+    ...entityRoutes(deps),
+    ...batchRoutes(deps),
+    ...discoveryRoutes(deps),
+    ...jsonLdContextRoutes(deps),
+  ];
+}
+
+export async function buildApp(config: AppConfig, deps: AppDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    // Per-request lines at debug level (info is for lifecycle events).
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  if (deps.logger.isLevelEnabled('debug')) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.debug(
+        {
+          method: request.method,
+          url: request.url,
+          statusCode: reply.statusCode,
+          ms: reply.elapsedTime,
+        },
+        'request completed',
+      );
+    });
+  }
+  installErrorHandling(app);
+
+  // JSON bodies only (NGSI-LD 6.3.4); anything else is 415. Parse errors are InvalidRequest.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    [MEDIA_JSON, MEDIA_JSON_LD, MEDIA_MERGE_PATCH],
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      try {
+        done(null, JSON.parse(body as string) as unknown);
+      } catch (error) {
+        done(invalidRequest(`The body is not valid JSON: ${(error as Error).message}`), undefined);
+      }
+    },
+  );
+
+  const entities = createEntityService({
+    store: deps.entityStore,
+    clock: deps.clock,
+    updateAppendsMissingAttributes: config.updateAppendsMissingAttributes,
+  });
+  const routes = ngsiLdRouteTable({
+    entities,
+    contexts: deps.contexts,
+    paging: { defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize },
+  });
+  await registerNgsiLdRoutes(app, {
+    routes,
+    resolveContext: (raw) => deps.contexts.resolve(raw),
+    assertTenantExists: (tenant) => entities.assertTenantExists(tenant),
+  });
+  const openApi = buildOpenApiDocument(routes, deps.version);
+  app.get(`${NGSI_LD_PREFIX}/openapi.json`, async () => openApi);
+  healthRoutes(app, { entityStore: deps.entityStore, version: deps.version });
+  return app;
+}

@@ -1,0 +1,142 @@
+/**
+ * The composition root and CLI: reads the configuration, chooses the adapters, builds the
+ * app and listens. Nothing else in Civis reads the environment or picks adapters.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { buildApp } from './app.js';
+import { createHttpContextDocumentLoader } from './adapters/http/http-context-document-loader.js';
+import { createPostgresStores } from './adapters/postgres/postgres-stores.js';
+import { createSqliteStores } from './adapters/sqlite/sqlite-stores.js';
+import { createJsonLdContextService } from './context/json-ld-context.service.js';
+import { ConfigError, loadConfig } from './platform/config/config.loader.js';
+import type { CivisConfig } from './platform/config/config.schema.js';
+import { createLogger } from './platform/logging/logger.js';
+import { readVersion } from './platform/version.js';
+
+async function openStores(config: CivisConfig) {
+  if (config.databaseUrl) return createPostgresStores({ url: config.databaseUrl });
+  const dir = resolve(config.dataDir);
+  mkdirSync(dir, { recursive: true });
+  return createSqliteStores({ path: join(dir, 'civis.db') });
+}
+
+export async function startPlatform(
+  config: CivisConfig,
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const logger = createLogger(config.logLevel);
+  const version = readVersion();
+  const stores = await openStores(config);
+  const publicBaseUrl = config.publicBaseUrl ?? `http://localhost:${config.port}`;
+  const contexts = createJsonLdContextService({
+    loader: createHttpContextDocumentLoader({
+      timeoutMs: config.contextFetchTimeoutMs,
+      maxBytes: config.contextMaxBytes,
+    }),
+    store: stores.contextStore,
+    clock: () => new Date(),
+    maxCacheEntries: config.contextCacheSize,
+    cacheTtlMs: 60 * 60 * 1000,
+    publicBaseUrl,
+    log: logger.child({ component: 'jsonld-contexts' }),
+  });
+  const app = await buildApp(config, {
+    entityStore: stores.entityStore,
+    contexts,
+    clock: () => new Date(),
+    logger,
+    version,
+  });
+  const url = await app.listen({ port: config.port, host: config.host });
+  logger.info(
+    { url, storage: config.databaseUrl ? 'postgres' : 'sqlite', version },
+    'Civis is listening',
+  );
+  return {
+    url,
+    stop: async () => {
+      await app.close();
+      await stores.close();
+    },
+  };
+}
+
+function program(): Command {
+  const version = readVersion();
+  const cli = new Command('civis')
+    .description('Civis — open smart city platform')
+    .version(version, '-v, --version');
+  cli
+    .command('start')
+    .description(
+      'Start the platform (NGSI-LD API on --port; embedded SQLite unless --database-url)',
+    )
+    .option('--port <port>', 'HTTP port (default 1026)')
+    .option('--host <host>', 'bind address (default 0.0.0.0)')
+    .option('--data-dir <dir>', 'folder of the embedded SQLite database (default ./data)')
+    .option('--database-url <url>', 'postgres://… to use PostgreSQL')
+    .option('--config <file>', 'configuration file (default ./civis.config.json when present)')
+    .addOption(
+      new Option('--log-level <level>', 'log level').choices([
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+        'silent',
+      ]),
+    )
+    .action(
+      async (options: {
+        port?: string;
+        host?: string;
+        dataDir?: string;
+        databaseUrl?: string;
+        config?: string;
+        logLevel?: string;
+      }) => {
+        let config: CivisConfig;
+        try {
+          config = loadConfig({
+            configFile: options.config,
+            flags: {
+              port: options.port,
+              host: options.host,
+              dataDir: options.dataDir,
+              databaseUrl: options.databaseUrl,
+              logLevel: options.logLevel,
+            },
+          });
+        } catch (error) {
+          if (error instanceof ConfigError) {
+            process.stderr.write(`${error.message}\n`);
+            process.exit(2);
+          }
+          throw error;
+        }
+        const platform = await startPlatform(config);
+        const shutdown = () => {
+          platform.stop().then(
+            () => process.exit(0),
+            () => process.exit(1),
+          );
+        };
+        process.once('SIGINT', shutdown);
+        process.once('SIGTERM', shutdown);
+      },
+    );
+  return cli;
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && /(?:main|civis)(?:\.[jt]s)?$/.test(process.argv[1]);
+if (invokedDirectly) {
+  program()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      process.stderr.write(`civis: ${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from './config.loader.js';
+
+const noFile = join(tmpdir(), 'civis-no-such-dir', 'civis.config.json');
+
+describe('loadConfig', () => {
+  it('loadConfig returns the defaults when nothing is given', () => {
+    const config = loadConfig({ env: {}, configFile: undefined, flags: {} });
+    assert.equal(config.port, 1026);
+    assert.equal(config.dataDir, './data');
+    assert.equal(config.databaseUrl, undefined);
+  });
+
+  it('loadConfig layers defaults < file < environment < flags', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'civis-config-'));
+    const file = join(dir, 'civis.config.json');
+    writeFileSync(file, JSON.stringify({ port: 2000, dataDir: '/from-file', logLevel: 'warn' }));
+    const config = loadConfig({
+      configFile: file,
+      env: { CIVIS_PORT: '3000', CIVIS_DATA_DIR: '/from-env' },
+      flags: { port: '4000' },
+    });
+    assert.equal(config.port, 4000);
+    assert.equal(config.dataDir, '/from-env');
+    assert.equal(config.logLevel, 'warn');
+  });
+
+  it('loadConfig lists every problem at once', () => {
+    assert.throws(
+      () =>
+        loadConfig({
+          configFile: noFile,
+          env: {
+            CIVIS_PORT: 'eighty',
+            CIVIS_DATABASE_URL: 'mysql://x',
+            CIVIS_UPDATE_APPENDS_MISSING_ATTRIBUTES: 'maybe',
+          },
+        }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.problems.length, 4);
+        assert.match(error.message, /CIVIS_PORT: port must be a port number/);
+        assert.match(error.message, /postgres:\/\//);
+        assert.match(error.message, /does not exist/);
+        return true;
+      },
+    );
+  });
+
+  it('loadConfig rejects unknown settings and malformed JSON in the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'civis-config-'));
+    const unknown = join(dir, 'a.json');
+    writeFileSync(unknown, JSON.stringify({ prot: 1 }));
+    assert.throws(() => loadConfig({ configFile: unknown, env: {} }), /unknown setting 'prot'/);
+    const broken = join(dir, 'b.json');
+    writeFileSync(broken, '{ port: ');
+    assert.throws(() => loadConfig({ configFile: broken, env: {} }), ConfigError);
+  });
+
+  it('loadConfig refuses a default page size above the maximum', () => {
+    assert.throws(
+      () => loadConfig({ env: { CIVIS_DEFAULT_PAGE_SIZE: '50', CIVIS_MAX_PAGE_SIZE: '10' } }),
+      /must not exceed/,
+    );
+  });
+});

@@ -1,0 +1,181 @@
+/**
+ * Every setting of Civis, its default, where it can come from and how it is checked.
+ * One table drives the defaults, the environment variable names, validation and the docs.
+ */
+export interface CivisConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  publicBaseUrl: string | undefined;
+  bodyLimitBytes: number;
+  defaultPageSize: number;
+  maxPageSize: number;
+  contextFetchTimeoutMs: number;
+  contextMaxBytes: number;
+  contextCacheSize: number;
+  updateAppendsMissingAttributes: boolean;
+}
+
+type Kind = 'port' | 'string' | 'url' | 'postgresUrl' | 'positiveInt' | 'boolean' | 'logLevel';
+
+export interface SettingSpec {
+  key: keyof CivisConfig;
+  env: string;
+  kind: Kind;
+  default: CivisConfig[keyof CivisConfig];
+  description: string;
+}
+
+export const SETTINGS: readonly SettingSpec[] = [
+  {
+    key: 'port',
+    env: 'CIVIS_PORT',
+    kind: 'port',
+    default: 1026,
+    description: 'HTTP port of the APIs',
+  },
+  {
+    key: 'host',
+    env: 'CIVIS_HOST',
+    kind: 'string',
+    default: '0.0.0.0',
+    description: 'Address the HTTP server binds to',
+  },
+  {
+    key: 'dataDir',
+    env: 'CIVIS_DATA_DIR',
+    kind: 'string',
+    default: './data',
+    description: 'Folder of the embedded SQLite database',
+  },
+  {
+    key: 'databaseUrl',
+    env: 'CIVIS_DATABASE_URL',
+    kind: 'postgresUrl',
+    default: undefined,
+    description: 'postgres://… to use PostgreSQL instead of the embedded SQLite',
+  },
+  {
+    key: 'logLevel',
+    env: 'CIVIS_LOG_LEVEL',
+    kind: 'logLevel',
+    default: 'info',
+    description: 'fatal, error, warn, info, debug, trace or silent',
+  },
+  {
+    key: 'publicBaseUrl',
+    env: 'CIVIS_PUBLIC_BASE_URL',
+    kind: 'url',
+    default: undefined,
+    description:
+      'External base URL (for @context URLs Civis mints); default http://localhost:<port>',
+  },
+  {
+    key: 'bodyLimitBytes',
+    env: 'CIVIS_BODY_LIMIT_BYTES',
+    kind: 'positiveInt',
+    default: 4 * 1024 * 1024,
+    description: 'Largest accepted request body (413 above)',
+  },
+  {
+    key: 'defaultPageSize',
+    env: 'CIVIS_DEFAULT_PAGE_SIZE',
+    kind: 'positiveInt',
+    default: 20,
+    description: 'Page size of queries without limit',
+  },
+  {
+    key: 'maxPageSize',
+    env: 'CIVIS_MAX_PAGE_SIZE',
+    kind: 'positiveInt',
+    default: 1000,
+    description: 'Largest limit a query may ask for (400 above)',
+  },
+  {
+    key: 'contextFetchTimeoutMs',
+    env: 'CIVIS_CONTEXT_FETCH_TIMEOUT_MS',
+    kind: 'positiveInt',
+    default: 5000,
+    description: 'Timeout when downloading a remote @context',
+  },
+  {
+    key: 'contextMaxBytes',
+    env: 'CIVIS_CONTEXT_MAX_BYTES',
+    kind: 'positiveInt',
+    default: 1024 * 1024,
+    description: 'Largest remote @context accepted',
+  },
+  {
+    key: 'contextCacheSize',
+    env: 'CIVIS_CONTEXT_CACHE_SIZE',
+    kind: 'positiveInt',
+    default: 500,
+    description: 'Compiled @contexts kept in memory',
+  },
+  {
+    key: 'updateAppendsMissingAttributes',
+    env: 'CIVIS_UPDATE_APPENDS_MISSING_ATTRIBUTES',
+    kind: 'boolean',
+    default: true,
+    description:
+      'PATCH /entities/{id}/attrs appends attributes the entity lacks (NGSI-LD 1.9); false reports them as notUpdated (Orion-LD)',
+  },
+];
+
+const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** Checks and converts one raw value (from a file, the environment or a flag); returns an error text. */
+export function coerceSetting(
+  spec: SettingSpec,
+  raw: unknown,
+): { value: unknown } | { error: string } {
+  const text = typeof raw === 'string' ? raw.trim() : raw;
+  switch (spec.kind) {
+    case 'port': {
+      const n = typeof text === 'number' ? text : Number(text);
+      return Number.isInteger(n) && n >= 0 && n <= 65535
+        ? { value: n }
+        : { error: 'must be a port number (0–65535)' };
+    }
+    case 'positiveInt': {
+      const n = typeof text === 'number' ? text : Number(text);
+      return Number.isInteger(n) && n > 0
+        ? { value: n }
+        : { error: 'must be a positive whole number' };
+    }
+    case 'boolean':
+      if (text === true || text === 'true' || text === '1') return { value: true };
+      if (text === false || text === 'false' || text === '0') return { value: false };
+      return { error: 'must be true or false' };
+    case 'logLevel':
+      return typeof text === 'string' && LOG_LEVELS.has(text)
+        ? { value: text }
+        : { error: `must be one of ${[...LOG_LEVELS].join(', ')}` };
+    case 'string':
+      return typeof text === 'string' && text.length > 0
+        ? { value: text }
+        : { error: 'must be a non-empty string' };
+    case 'url':
+    case 'postgresUrl': {
+      if (typeof text !== 'string') return { error: 'must be a URL' };
+      let url: URL;
+      try {
+        url = new URL(text);
+      } catch {
+        return { error: 'must be a URL' };
+      }
+      if (
+        spec.kind === 'postgresUrl' &&
+        url.protocol !== 'postgres:' &&
+        url.protocol !== 'postgresql:'
+      ) {
+        return { error: 'must be a postgres:// or postgresql:// URL' };
+      }
+      if (spec.kind === 'url' && url.protocol !== 'http:' && url.protocol !== 'https:')
+        return { error: 'must be an http(s) URL' };
+      return { value: spec.kind === 'url' ? text.replace(/\/+$/, '') : text };
+    }
+  }
+}

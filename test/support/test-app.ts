@@ -1,0 +1,100 @@
+/**
+ * Builds a real Civis app for API tests: SQLite in memory (or PostgreSQL when given a
+ * URL), a context service whose remote @contexts come from an in-memory map instead of the
+ * network, and a controllable clock.
+ */
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp, type AppConfig } from '../../src/app.js';
+import { createSqliteStores } from '../../src/adapters/sqlite/sqlite-stores.js';
+import { createJsonLdContextService } from '../../src/context/json-ld-context.service.js';
+import type { ContextDocumentLoader } from '../../src/context/ports/context-document-loader.port.js';
+import { ldContextNotAvailable } from '../../src/ngsi-ld/problem-details.js';
+import { createLogger } from '../../src/platform/logging/logger.js';
+
+export const CORE_CONTEXT = 'https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context-v1.9.jsonld';
+export const TEST_CONTEXT_URL = 'https://contexts.example.org/city.jsonld';
+export const TEST_CONTEXT = {
+  '@context': {
+    city: 'https://city.example.org/ns#',
+    Streetlight: 'city:Streetlight',
+    ParkingSpot: 'city:ParkingSpot',
+    status: 'city:status',
+    powerState: 'city:powerState',
+    illuminance: 'city:illuminance',
+  },
+};
+
+export interface TestApp {
+  app: FastifyInstance;
+  /** Remote @context documents served to Civis, by URL. */
+  remoteContexts: Map<string, unknown>;
+  request(options: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_TEST_CONFIG: AppConfig = {
+  bodyLimitBytes: 1024 * 1024,
+  defaultPageSize: 20,
+  maxPageSize: 1000,
+  updateAppendsMissingAttributes: true,
+};
+
+export async function createTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const stores = await createSqliteStores({ path: ':memory:' });
+  const remoteContexts = new Map<string, unknown>([[TEST_CONTEXT_URL, TEST_CONTEXT]]);
+  const loader: ContextDocumentLoader = {
+    async load(url) {
+      const document = remoteContexts.get(url);
+      if (document === undefined) throw ldContextNotAvailable(`Cannot fetch @context ${url}`);
+      return structuredClone(document);
+    },
+  };
+  const logger = createLogger('silent');
+  const contexts = createJsonLdContextService({
+    loader,
+    store: stores.contextStore,
+    clock: () => new Date(),
+    maxCacheEntries: 100,
+    cacheTtlMs: 60_000,
+    publicBaseUrl: 'http://localhost:1026',
+    log: logger,
+  });
+  const app = await buildApp(
+    { ...DEFAULT_TEST_CONFIG, ...overrides },
+    { entityStore: stores.entityStore, contexts, clock: () => new Date(), logger, version: 'test' },
+  );
+  await app.ready();
+  return {
+    app,
+    remoteContexts,
+    request: (options) => app.inject(options),
+    close: async () => {
+      await app.close();
+      await stores.close();
+    },
+  };
+}
+
+/** A JSON request with an optional JSON-LD Link header to a context URL. */
+export function jsonRequest(
+  method: InjectOptions['method'],
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): InjectOptions {
+  return {
+    method,
+    url,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  };
+}
+
+export function linkTo(url: string): Record<string, string> {
+  return {
+    link: `<${url}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"`,
+  };
+}
+
+export const NGSI = '/ngsi-ld/v1';
+export const ETSI_ERRORS = 'https://uri.etsi.org/ngsi-ld/errors/';
