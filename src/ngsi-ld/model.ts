@@ -6,7 +6,8 @@
  * only when rendering a response, with the request's @context.
  */
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
 export const ATTRIBUTE_KINDS = [
@@ -32,14 +33,16 @@ export const PAYLOAD_MEMBER: Record<AttributeKind, PayloadMember> = {
   VocabProperty: 'vocab',
   JsonProperty: 'json',
 };
-export type PayloadMember = 'value' | 'object' | 'objectList' | 'valueList' | 'languageMap' | 'vocab' | 'json';
+export type PayloadMember =
+  'value' | 'object' | 'objectList' | 'valueList' | 'languageMap' | 'vocab' | 'json';
 
 /** The NGSI-LD Null: marks a deletion in update/merge fragments and notifications. */
 export const NGSI_LD_NULL = 'urn:ngsi-ld:null';
 
 export type LanguageMap = Record<string, string | string[]>;
 
-export type GeometryType = 'Point' | 'MultiPoint' | 'LineString' | 'MultiLineString' | 'Polygon' | 'MultiPolygon';
+export type GeometryType =
+  'Point' | 'MultiPoint' | 'LineString' | 'MultiLineString' | 'Polygon' | 'MultiPolygon';
 export interface Geometry {
   type: GeometryType;
   coordinates: JsonValue[];

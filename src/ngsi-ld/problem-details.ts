@@ -60,7 +60,11 @@ export const invalidRequest = ngsiLd('InvalidRequest', 'Invalid request', 400);
 /** Valid JSON, invalid NGSI-LD content (ids, names, values, parameters, q/geoQ syntax…). */
 export const badRequestData = ngsiLd('BadRequestData', 'Bad request data', 400);
 export const alreadyExists = ngsiLd('AlreadyExists', 'Already exists', 409);
-export const operationNotSupported = ngsiLd('OperationNotSupported', 'Operation not supported', 422);
+export const operationNotSupported = ngsiLd(
+  'OperationNotSupported',
+  'Operation not supported',
+  422,
+);
 export const resourceNotFound = ngsiLd('ResourceNotFound', 'Resource not found', 404);
 export const internalError = ngsiLd('InternalError', 'Internal error', 500);
 export const tooComplexQuery = ngsiLd('TooComplexQuery', 'Query too complex', 403);

@@ -163,6 +163,23 @@ describe('NGSI-LD batch operations (NGSI-LD 6.14–6.18, 6.31)', () => {
     assert.equal(res.statusCode, 200);
     assert.ok(Number(res.headers['ngsild-results-count']) >= 1);
     assert.ok(res.json().every((e: { type: string }) => e.type === 'Streetlight'));
+    const several = await t.request(
+      jsonRequest('POST', `${ops}/query?count=true&limit=1`, {
+        type: 'Query',
+        entities: [{ type: 'Streetlight' }, { type: 'ParkingSpot' }],
+      }),
+    );
+    assert.equal(several.statusCode, 200);
+    const streetlights = await t.request(
+      jsonRequest('POST', `${ops}/query?count=true&limit=1`, {
+        type: 'Query',
+        entities: [{ type: 'Streetlight' }],
+      }),
+    );
+    assert.ok(
+      Number(several.headers['ngsild-results-count']) >
+        Number(streetlights.headers['ngsild-results-count']),
+    );
     const bad = await t.request(jsonRequest('POST', `${ops}/query`, { type: 'NotQuery' }));
     assert.equal(bad.statusCode, 400);
   });

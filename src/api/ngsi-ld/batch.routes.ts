@@ -9,6 +9,7 @@ import type { EntityFragment } from '../../ngsi-ld/entity/entity-fragment.js';
 import { assertUri } from '../../ngsi-ld/entity/names.js';
 import {
   badRequestData,
+  notImplemented,
   isProblemDetails,
   type ProblemDetails,
 } from '../../ngsi-ld/problem-details.js';
@@ -219,13 +220,7 @@ export function batchRoutes(deps: BatchRoutesDeps): RouteSpec[] {
       async handler(request) {
         const body = queryBody(request.body);
         const page = parsePagination(request.query, deps.paging);
-        const selectors = body.entities;
-        if (selectors && selectors.length > 1) {
-          throw badRequestData(
-            'Civis supports one EntitySelector per query; use a type expression such as A,B for several types',
-          );
-        }
-        const [selector] = selectors ?? [];
+        const selector = combineSelectors(body.entities);
         const query = buildEntityQuery(
           {
             id: selector?.id === undefined ? undefined : [selector.id],
@@ -264,8 +259,24 @@ export function batchRoutes(deps: BatchRoutesDeps): RouteSpec[] {
   ];
 }
 
+type EntitySelector = { type?: string; id?: string; idPattern?: string };
+
+/**
+ * Several EntitySelectors are a disjunction. Selectors that name only types combine into one
+ * type expression (`A|B`); mixing several selectors with ids or idPatterns is not built yet.
+ */
+function combineSelectors(selectors: EntitySelector[] | undefined): EntitySelector | undefined {
+  if (!selectors || selectors.length <= 1) return selectors?.[0];
+  if (selectors.some((s) => s.id !== undefined || s.idPattern !== undefined)) {
+    throw notImplemented(
+      'Several EntitySelectors with id or idPattern in one query are not supported; send one query per selector',
+    );
+  }
+  return { type: selectors.map((s) => s.type).join('|') };
+}
+
 interface QueryBody {
-  entities?: Array<{ type?: string; id?: string; idPattern?: string }>;
+  entities?: EntitySelector[];
   attrs?: string[];
   pick?: string;
   omit?: string;

@@ -64,7 +64,11 @@ export interface EntityStore {
    * (the same id may appear twice). Creates the tenant when `createTenant` is set and at
    * least one item wrote something.
    */
-  mutate<R>(tenant: string, mutations: EntityMutation<R>[], options: { createTenant: boolean }): Promise<MutationResult<R>[]>;
+  mutate<R>(
+    tenant: string,
+    mutations: EntityMutation<R>[],
+    options: { createTenant: boolean },
+  ): Promise<MutationResult<R>[]>;
   /** Entities matching every filter of the query, in a stable order (creation order). */
   queryEntities(tenant: string, query: EntityQuery): Promise<QueryPage>;
   describeTypes(tenant: string): Promise<TypeSummary[]>;

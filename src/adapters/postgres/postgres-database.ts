@@ -1,0 +1,52 @@
+/**
+ * Connects to PostgreSQL (the `postgres` driver, pooled) and brings the schema up to date.
+ * The default durability of PostgreSQL (`synchronous_commit = on`) makes every
+ * acknowledged commit survive a crash of Civis or of the database server.
+ */
+import postgres from 'postgres';
+import { pendingMigrations } from '../sql/sql-migration.js';
+import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
+
+export type PostgresSql = postgres.Sql;
+export type PostgresParameter = postgres.ParameterOrJSON<never>;
+
+/** Serialises migrations of concurrent starts (any constant: pg_advisory_xact_lock key). */
+const MIGRATION_LOCK = 4_242_001;
+
+export function connectPostgres(url: string, maxConnections: number): PostgresSql {
+  return postgres(url, {
+    max: maxConnections,
+    onnotice: () => undefined,
+    // Counts and primary keys are bigint; they stay far below 2^53.
+    types: {
+      bigint: {
+        to: 20,
+        from: [20],
+        serialize: (value: number) => String(value),
+        parse: (text: string) => Number(text),
+      },
+    },
+  });
+}
+
+export async function migratePostgres(sql: PostgresSql): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx.unsafe(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    await tx.unsafe(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const rows = await tx.unsafe<Array<{ version: number }>>(
+      'SELECT version FROM schema_migrations',
+    );
+    for (const migration of pendingMigrations(
+      POSTGRES_MIGRATIONS,
+      new Set(rows.map((row) => row.version)),
+    )) {
+      for (const statement of migration.statements) await tx.unsafe(statement);
+      await tx.unsafe('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+    }
+  });
+}

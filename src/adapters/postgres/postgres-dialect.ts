@@ -1,0 +1,56 @@
+/**
+ * PostgreSQL rendering of conditions (sql/sql-dialect.ts): `$n` placeholders, arrays for
+ * lists, the GiST box index, and text tests written twice — on the indexed prefix
+ * `left(str, N)` (a b-tree entry is size-limited) and on the whole text, which decides.
+ */
+import type { Comparison } from '../sql/query-condition.js';
+import type { SqlDialect, SqlParams } from '../sql/sql-dialect.js';
+import { STR_INDEX_PREFIX } from './postgres-migrations.js';
+
+function newParams(): SqlParams {
+  const values: unknown[] = [];
+  return {
+    values,
+    add(value) {
+      values.push(value);
+      return `$${values.length}`;
+    },
+  };
+}
+
+const prefix = (sql: string): string => `left(${sql}, ${STR_INDEX_PREFIX})`;
+
+/** The prefix of a text in code points, as PostgreSQL's `left` counts characters. */
+function textPrefix(text: string): string {
+  return Array.from(text).slice(0, STR_INDEX_PREFIX).join('');
+}
+
+/** a < b implies prefix(a) <= prefix(b); the strict test stays on the whole text. */
+const PREFIX_OP: Record<Comparison, string> = {
+  '=': '=',
+  '<': '<=',
+  '<=': '<=',
+  '>': '>=',
+  '>=': '>=',
+};
+
+export const postgresDialect: SqlDialect = {
+  docColumn: 'e.doc::text',
+  newParams,
+  inList: (params, column, values, type) => `${column} = ANY(${params.add(values)}::${type}[])`,
+  compareText(params, column, op, value) {
+    const p = params.add(value);
+    return `${prefix(column)} ${PREFIX_OP[op]} ${prefix(p)} AND ${column} ${op} ${p}`;
+  },
+  betweenText(params, column, min, max) {
+    const [low, high] = [params.add(min), params.add(max)];
+    return `${prefix(column)} BETWEEN ${prefix(low)} AND ${prefix(high)} AND ${column} BETWEEN ${low} AND ${high}`;
+  },
+  inText(params, column, values) {
+    const prefixes = params.add(values.map(textPrefix));
+    return `${prefix(column)} = ANY(${prefixes}::text[]) AND ${column} = ANY(${params.add(values)}::text[])`;
+  },
+  bboxSet: (params, tenant, attr, box) =>
+    `SELECT entity_pk AS pk FROM geo_boxes WHERE box && box(point(${params.add(box[0])}, ${params.add(box[1])}), point(${params.add(box[2])}, ${params.add(box[3])}))` +
+    ` AND tenant = ${params.add(tenant)} AND attr = ${params.add(attr)}`,
+};

@@ -1,0 +1,73 @@
+/**
+ * The PostgreSQL schema, as numbered migrations (applied by postgres-database.ts). Same
+ * tables as SQLite (src/adapters/README.md); text keys use the "C" collation, so text
+ * order is code-point order as in SQLite, whatever the database's locale.
+ */
+import type { SqlMigration } from '../sql/sql-migration.js';
+
+/** Characters of `str` held by its b-tree index: a b-tree entry cannot exceed ~2.7 kB. */
+export const STR_INDEX_PREFIX = 200;
+
+export const POSTGRES_MIGRATIONS: readonly SqlMigration[] = [
+  {
+    version: 1,
+    name: 'entities-and-indexes',
+    statements: [
+      `CREATE TABLE tenants (name text COLLATE "C" PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now())`,
+      // The document is json, not jsonb: stored and returned as written (member order
+      // included, as in SQLite); queries read the index tables, never the document.
+      `CREATE TABLE entities (
+        pk bigserial PRIMARY KEY,
+        tenant text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        doc json NOT NULL,
+        created_at text NOT NULL,
+        modified_at text NOT NULL,
+        UNIQUE (tenant, id)
+      )`,
+      `CREATE INDEX entities_tenant_pk ON entities (tenant, pk)`,
+      `CREATE TABLE entity_types (
+        tenant text COLLATE "C" NOT NULL,
+        type text COLLATE "C" NOT NULL,
+        entity_pk bigint NOT NULL,
+        PRIMARY KEY (tenant, type, entity_pk)
+      )`,
+      `CREATE INDEX entity_types_entity ON entity_types (entity_pk)`,
+      `CREATE TABLE attr_values (
+        tenant text COLLATE "C" NOT NULL,
+        attr text COLLATE "C" NOT NULL,
+        kind text COLLATE "C" NOT NULL,
+        inst integer NOT NULL,
+        num double precision,
+        str text COLLATE "C",
+        entity_pk bigint NOT NULL
+      )`,
+      `CREATE INDEX attr_values_num ON attr_values (tenant, attr, kind, num)`,
+      `CREATE INDEX attr_values_str ON attr_values (tenant, attr, kind, left(str, ${STR_INDEX_PREFIX}))`,
+      `CREATE INDEX attr_values_entity ON attr_values (entity_pk)`,
+      // Core PostgreSQL indexes boxes with GiST; PostGIS is not required.
+      `CREATE TABLE geo_boxes (
+        tenant text COLLATE "C" NOT NULL,
+        attr text COLLATE "C" NOT NULL,
+        entity_pk bigint NOT NULL,
+        box box NOT NULL
+      )`,
+      `CREATE INDEX geo_boxes_box ON geo_boxes USING gist (box)`,
+      `CREATE INDEX geo_boxes_entity ON geo_boxes (entity_pk)`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'jsonld-contexts',
+    statements: [
+      `CREATE TABLE jsonld_contexts (
+        seq bigserial NOT NULL,
+        id text COLLATE "C" PRIMARY KEY,
+        kind text NOT NULL,
+        url text,
+        context json NOT NULL,
+        created_at text NOT NULL
+      )`,
+    ],
+  },
+];

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Entity } from '../../ngsi-ld/model.js';
+import { buildEntityIndexRows } from './entity-index-rows.js';
+
+const base = { createdAt: 't', modifiedAt: 't' };
+
+describe('buildEntityIndexRows', () => {
+  it('buildEntityIndexRows writes one existence row per instance and one row per comparable element', () => {
+    const entity: Entity = {
+      ...base,
+      id: 'urn:x:1',
+      type: ['T', 'U', 'T'],
+      attrs: {
+        a: [
+          { type: 'Property', value: [1, 'x', true, { k: 1 }, [2]] },
+          { type: 'Property', value: 2, datasetId: 'urn:ds:1' },
+        ],
+        r: [{ type: 'Relationship', object: ['urn:y:1', 'urn:y:2'] }],
+        v: [{ type: 'VocabProperty', vocab: 'http://example.org/V' }],
+        l: [{ type: 'LanguageProperty', languageMap: { en: 'red', fr: ['rouge', 'vermillon'] } }],
+        d: [{ type: 'Property', value: { '@type': 'DateTime', '@value': '2024-01-01T00:00:00Z' } }],
+      },
+    };
+    const rows = buildEntityIndexRows(entity);
+    assert.deepEqual(rows.types, ['T', 'U']);
+    assert.deepEqual(
+      rows.values.map((r) => [r.attr, r.kind, r.inst, r.num, r.str]),
+      [
+        ['a', 'e', 0, 1, 'Property'],
+        ['a', 'n', 0, 1, null],
+        ['a', 's', 0, null, 'x'],
+        ['a', 'b', 0, null, 'true'],
+        ['a', 'e', 1, 1, 'Property'],
+        ['a', 'n', 1, 2, null],
+        ['r', 'e', 0, 1, 'Relationship'],
+        ['r', 'r', 0, null, 'urn:y:1'],
+        ['r', 'r', 0, null, 'urn:y:2'],
+        ['v', 'e', 0, 1, 'VocabProperty'],
+        ['v', 'v', 0, null, 'http://example.org/V'],
+        ['l', 'e', 0, 1, 'LanguageProperty'],
+        ['l', 's', 0, null, 'red'],
+        ['l', 's', 0, null, 'rouge'],
+        ['l', 's', 0, null, 'vermillon'],
+        ['d', 'e', 0, 1, 'Property'],
+        ['d', 'd', 0, null, '2024-01-01T00:00:00Z'],
+      ],
+    );
+  });
+
+  it('buildEntityIndexRows boxes valid GeoProperty values, given as objects or JSON text', () => {
+    const entity: Entity = {
+      ...base,
+      id: 'urn:x:1',
+      type: ['T'],
+      attrs: {
+        loc: [
+          {
+            type: 'GeoProperty',
+            value: {
+              type: 'LineString',
+              coordinates: [
+                [1, 5],
+                [3, 2],
+              ],
+            },
+          },
+          {
+            type: 'GeoProperty',
+            value: '{"type":"Point","coordinates":[7,8]}',
+            datasetId: 'urn:ds:1',
+          },
+          {
+            type: 'GeoProperty',
+            value: { type: 'Point', coordinates: ['x'] },
+            datasetId: 'urn:ds:2',
+          },
+        ],
+        notGeo: [{ type: 'Property', value: { type: 'Point', coordinates: [0, 0] } }],
+      },
+    };
+    assert.deepEqual(buildEntityIndexRows(entity).boxes, [
+      { attr: 'loc', box: [1, 2, 3, 5] },
+      { attr: 'loc', box: [7, 8, 7, 8] },
+    ]);
+  });
+
+  it('buildEntityIndexRows marks an instance without its payload member as having no target', () => {
+    const entity: Entity = {
+      ...base,
+      id: 'urn:x:1',
+      type: ['T'],
+      attrs: { a: [{ type: 'Relationship' }] },
+    };
+    assert.deepEqual(buildEntityIndexRows(entity).values, [
+      { attr: 'a', kind: 'e', inst: 0, num: 0, str: 'Relationship' },
+    ]);
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * The index rows of one entity: what the SQL prefilter of queryEntities looks up instead of
+ * reading documents. Values are derived with the q evaluator's own `targetOf`, so that a row
+ * exists for every element the evaluator could compare (NGSI-LD 4.9, query.md §2.2).
+ */
+import type { Attribute, Entity, JsonValue } from '../../ngsi-ld/model.js';
+import { parseGeometry } from '../../ngsi-ld/geo/geojson.js';
+import { geometryBoundingBox, type BBox } from '../../ngsi-ld/geo/bounding-box.js';
+import { isProblemDetails } from '../../ngsi-ld/problem-details.js';
+import { typedTemporal } from '../../ngsi-ld/query/q-literals.js';
+import { targetOf } from '../../ngsi-ld/query/q-targets.js';
+import type { QPath } from '../../ngsi-ld/query/query.types.js';
+import { encodeIndexText } from './index-text.js';
+
+/**
+ * Row kinds of `attr_values`:
+ * - `e` one per attribute instance: `str` holds the AttributeKind, `num` is 1 when the
+ *   instance has a q target (its payload member), else 0;
+ * - `n` number, `b` boolean (`str` 'true'/'false', which sort like false < true),
+ *   `s` string element of a value target (Property, ListProperty, LanguageProperty,
+ *   JsonProperty, GeoProperty given as text);
+ * - `v` string element of a VocabProperty target;
+ * - `r` string element of a Relationship/ListRelationship target (only `==`/`!=` apply);
+ * - `d` a typed temporal literal (`{"@type":"DateTime","@value":…}`, `str` the text).
+ */
+export type ValueRowKind = 'e' | 'n' | 'b' | 's' | 'v' | 'r' | 'd';
+
+export interface AttrValueRow {
+  attr: string;
+  kind: ValueRowKind;
+  /** Ordinal of the instance within its attribute: groups rows for `!=`. */
+  inst: number;
+  num: number | null;
+  str: string | null;
+}
+
+export interface GeoBoxRow {
+  attr: string;
+  box: BBox;
+}
+
+export interface EntityIndexRows {
+  types: string[];
+  values: AttrValueRow[];
+  boxes: GeoBoxRow[];
+}
+
+function elementRow(
+  attr: string,
+  inst: number,
+  kind: 'value' | 'relationship' | 'vocab' | 'temporal',
+  element: JsonValue,
+): AttrValueRow | undefined {
+  if (typeof element === 'number') return { attr, kind: 'n', inst, num: element, str: null };
+  if (typeof element === 'boolean')
+    return { attr, kind: 'b', inst, num: null, str: String(element) };
+  if (typeof element === 'string') {
+    const rowKind = kind === 'relationship' ? 'r' : kind === 'vocab' ? 'v' : 's';
+    return { attr, kind: rowKind, inst, num: null, str: encodeIndexText(element) };
+  }
+  const literal = typedTemporal(element);
+  if (literal !== undefined)
+    return { attr, kind: 'd', inst, num: null, str: encodeIndexText(literal.text) };
+  return undefined;
+}
+
+function instanceRows(attr: string, inst: number, instance: Attribute): AttrValueRow[] {
+  const path: QPath = { attr, subAttrs: [], text: attr };
+  const target = targetOf(instance, path);
+  const rows: AttrValueRow[] = [
+    { attr, kind: 'e', inst, num: target === undefined ? 0 : 1, str: instance.type },
+  ];
+  if (target === undefined) return rows;
+  const elements = Array.isArray(target.value) ? target.value : [target.value];
+  for (const element of elements) {
+    const row = elementRow(attr, inst, target.kind, element);
+    if (row !== undefined) rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * The bounding box of a GeoProperty value (object or JSON text, data-model.md §2), or
+ * undefined when it is not a valid geometry: geo-query.ts then never matches it either.
+ */
+function valueBoundingBox(value: JsonValue | undefined): BBox | undefined {
+  try {
+    return geometryBoundingBox(parseGeometry(value, 'GeoProperty value'));
+  } catch (error) {
+    if (isProblemDetails(error)) return undefined;
+    throw error;
+  }
+}
+
+export function buildEntityIndexRows(entity: Entity): EntityIndexRows {
+  const values: AttrValueRow[] = [];
+  const boxes: GeoBoxRow[] = [];
+  for (const [attr, instances] of Object.entries(entity.attrs)) {
+    instances.forEach((instance, inst) => {
+      values.push(...instanceRows(attr, inst, instance));
+      if (instance.type === 'GeoProperty') {
+        const box = valueBoundingBox(instance.value);
+        if (box !== undefined) boxes.push({ attr, box });
+      }
+    });
+  }
+  return { types: [...new Set(entity.type)], values, boxes };
+}

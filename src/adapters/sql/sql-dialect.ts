@@ -1,0 +1,38 @@
+/**
+ * What differs between the SQL of SQLite and PostgreSQL when rendering a Condition:
+ * placeholders, list membership, text comparisons and the bounding-box index. Values are
+ * always bound as parameters, never written into the SQL text.
+ */
+import type { BBox } from '../../ngsi-ld/geo/bounding-box.js';
+import type { Comparison } from './query-condition.js';
+
+/** Collects parameters while SQL text is built left to right. */
+export interface SqlParams {
+  /** Adds a value and returns its placeholder. */
+  add(value: unknown): string;
+  readonly values: unknown[];
+}
+
+export interface SqlDialect {
+  /** The entity document as JSON text, from `entities e`. */
+  docColumn: string;
+  newParams(): SqlParams;
+  /** `column` is one of `values` (non-empty). */
+  inList(
+    params: SqlParams,
+    column: string,
+    values: Array<string | number>,
+    type: 'text' | 'float8',
+  ): string;
+  /** `column <op> value` on an indexed text column (`str`). */
+  compareText(params: SqlParams, column: string, op: Comparison, value: string): string;
+  betweenText(params: SqlParams, column: string, min: string, max: string): string;
+  inText(params: SqlParams, column: string, values: string[]): string;
+  /** A set query (one column `pk`) of the entities whose `attr` box intersects `box`. */
+  bboxSet(params: SqlParams, tenant: string, attr: string, box: BBox): string;
+}
+
+export interface RenderedSql {
+  text: string;
+  params: unknown[];
+}

@@ -1,0 +1,47 @@
+/**
+ * Opens the SQLite database of a deployment and brings its schema up to date.
+ *
+ * Durability: WAL with `synchronous = NORMAL`. A commit is in the WAL file before the
+ * write call returns, so an acknowledged write survives a killed process (`kill -9`);
+ * only an operating-system crash or power loss can lose the last commits (SQLite
+ * documentation, "WAL mode"). See src/adapters/README.md.
+ */
+import Database from 'better-sqlite3';
+import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { pendingMigrations } from '../sql/sql-migration.js';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+
+export function openSqliteDatabase(path: string): SqliteDatabase {
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    // Another process holding the write lock (a backup, a second instance) makes us wait, not fail.
+    db.pragma('busy_timeout = 5000');
+    migrateSqlite(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Applies pending migrations under the write lock, so concurrent starts apply each once. */
+export function migrateSqlite(db: SqliteDatabase): void {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  const migrate = db.transaction(() => {
+    const applied = new Set(
+      db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
+    );
+    const record = db.prepare(
+      'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+    );
+    for (const migration of pendingMigrations(SQLITE_MIGRATIONS, applied)) {
+      for (const statement of migration.statements) db.exec(statement);
+      record.run(migration.version, migration.name, new Date().toISOString());
+    }
+  });
+  migrate.immediate();
+}

@@ -1,0 +1,33 @@
+/** SQLite rendering of conditions (sql/sql-dialect.ts): `?` placeholders and the R*Tree. */
+import type { SqlDialect, SqlParams } from '../sql/sql-dialect.js';
+
+function newParams(): SqlParams {
+  const values: unknown[] = [];
+  return {
+    values,
+    add(value) {
+      values.push(value);
+      return '?';
+    },
+  };
+}
+
+/** Lists travel as one JSON parameter, so the statement text (and its cache entry) does not depend on their length. */
+function inList(params: SqlParams, column: string, values: Array<string | number>): string {
+  return `${column} IN (SELECT value FROM json_each(${params.add(JSON.stringify(values))}))`;
+}
+
+export const sqliteDialect: SqlDialect = {
+  docColumn: 'e.doc',
+  newParams,
+  inList,
+  compareText: (params, column, op, value) => `${column} ${op} ${params.add(value)}`,
+  betweenText: (params, column, min, max) =>
+    `${column} BETWEEN ${params.add(min)} AND ${params.add(max)}`,
+  inText: (params, column, values) => inList(params, column, values),
+  bboxSet: (params, tenant, attr, box) =>
+    'SELECT g.entity_pk AS pk FROM geo_rtree r JOIN geo_boxes g ON g.id = r.id' +
+    ` WHERE r.min_lon <= ${params.add(box[2])} AND r.max_lon >= ${params.add(box[0])}` +
+    ` AND r.min_lat <= ${params.add(box[3])} AND r.max_lat >= ${params.add(box[1])}` +
+    ` AND g.tenant = ${params.add(tenant)} AND g.attr = ${params.add(attr)}`,
+};

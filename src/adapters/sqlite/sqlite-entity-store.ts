@@ -1,0 +1,125 @@
+/**
+ * EntityStore on SQLite (better-sqlite3). Every call runs synchronously on one connection,
+ * so a mutation batch is one transaction that no other call can interleave with: the
+ * entities are held exclusively while `apply` runs, as the port requires.
+ */
+import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
+import type {
+  EntityMutation,
+  EntityStore,
+  MutationResult,
+} from '../../context/ports/entity-store.port.js';
+import { DEFAULT_TENANT, type Entity } from '../../ngsi-ld/model.js';
+import { renderCandidateCount, renderCandidateSelect } from '../sql/condition-sql.js';
+import { runEntityQuery, type CandidateReader } from '../sql/entity-query-runner.js';
+import { planMutations, type StoredEntity } from '../sql/mutation-plan.js';
+import type { RenderedSql } from '../sql/sql-dialect.js';
+import {
+  buildAttributeSummaries,
+  buildTypeSummaries,
+  renderSummaryStatements,
+} from '../sql/store-summaries.js';
+import { sqliteDialect } from './sqlite-dialect.js';
+import { createSqliteEntityWriter } from './sqlite-entity-writer.js';
+
+/** `closeDatabase` runs on close(): the database is shared with the context store. */
+export function createSqliteEntityStore(
+  db: SqliteDatabase,
+  closeDatabase: () => void,
+): EntityStore {
+  const writer = createSqliteEntityWriter(db);
+  const selectEntity = db.prepare<[string, string], { pk: number; doc: string }>(
+    'SELECT pk, doc FROM entities WHERE tenant = ? AND id = ?',
+  );
+  const selectTenant = db.prepare('SELECT 1 FROM tenants WHERE name = ?');
+  const insertTenant = db.prepare('INSERT OR IGNORE INTO tenants (name, created_at) VALUES (?, ?)');
+  // Query statements depend on the shape of the query only, never on its values.
+  const prepared = new LRUCache<string, Statement>({ max: 256 });
+
+  function all<T>(sql: RenderedSql): T[] {
+    let statement = prepared.get(sql.text);
+    if (statement === undefined) {
+      statement = db.prepare(sql.text);
+      prepared.set(sql.text, statement);
+    }
+    return statement.all(...sql.params) as T[];
+  }
+
+  function load(tenant: string, ids: Iterable<string>): Map<string, StoredEntity> {
+    const loaded = new Map<string, StoredEntity>();
+    for (const id of new Set(ids)) {
+      const row = selectEntity.get(tenant, id);
+      if (row !== undefined) loaded.set(id, { pk: row.pk, entity: JSON.parse(row.doc) as Entity });
+    }
+    return loaded;
+  }
+
+  const mutateBatch = db.transaction(
+    (tenant: string, mutations: EntityMutation<unknown>[], createTenant: boolean) => {
+      const plan = planMutations(
+        load(
+          tenant,
+          mutations.map((m) => m.id),
+        ),
+        mutations,
+      );
+      writer.write(tenant, plan.writes);
+      if (createTenant && plan.writes.length > 0 && tenant !== DEFAULT_TENANT)
+        insertTenant.run(tenant, new Date().toISOString());
+      return plan.results;
+    },
+  );
+
+  function reader(tenant: string): CandidateReader {
+    return {
+      select: async (condition, page) =>
+        all<{ pk: number; doc: string }>(
+          renderCandidateSelect(sqliteDialect, tenant, condition, page),
+        ).map((row) => ({
+          pk: row.pk,
+          entity: JSON.parse(row.doc) as Entity,
+        })),
+      count: async (condition) =>
+        all<{ n: number }>(renderCandidateCount(sqliteDialect, tenant, condition))[0]?.n ?? 0,
+    };
+  }
+
+  return {
+    async hasTenant(tenant) {
+      return tenant === DEFAULT_TENANT || selectTenant.get(tenant) !== undefined;
+    },
+    async getEntity(tenant, id) {
+      const row = selectEntity.get(tenant, id);
+      return row === undefined ? undefined : (JSON.parse(row.doc) as Entity);
+    },
+    async mutate<R>(
+      tenant: string,
+      mutations: EntityMutation<R>[],
+      options: { createTenant: boolean },
+    ) {
+      // Write lock taken up front (BEGIN IMMEDIATE): another process cannot slip in between read and write.
+      return mutateBatch.immediate(tenant, mutations, options.createTenant) as MutationResult<R>[];
+    },
+    async queryEntities(tenant, query) {
+      return runEntityQuery(query, reader(tenant));
+    },
+    async describeTypes(tenant) {
+      const statements = renderSummaryStatements(sqliteDialect, tenant);
+      return buildTypeSummaries({
+        typeCounts: all(statements.typeCounts),
+        typeAttributes: all(statements.typeAttributes),
+      });
+    },
+    async describeAttributes(tenant) {
+      const statements = renderSummaryStatements(sqliteDialect, tenant);
+      return buildAttributeSummaries({
+        attributeCounts: all(statements.attributeCounts),
+        attributeTypes: all(statements.attributeTypes),
+      });
+    },
+    async close() {
+      closeDatabase();
+    },
+  };
+}

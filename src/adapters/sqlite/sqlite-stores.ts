@@ -1,0 +1,29 @@
+/**
+ * The embedded storage of Civis (the default): one SQLite file per deployment, or
+ * ':memory:' for tests. Opens the database, applies pending migrations, and returns both
+ * stores with one `close`.
+ */
+import type { EntityStore } from '../../context/ports/entity-store.port.js';
+import type { JsonLdContextStore } from '../../context/ports/json-ld-context-store.port.js';
+import { openSqliteDatabase } from './sqlite-database.js';
+import { createSqliteEntityStore } from './sqlite-entity-store.js';
+import { createSqliteJsonLdContextStore } from './sqlite-json-ld-context-store.js';
+
+export interface SqliteStores {
+  entityStore: EntityStore;
+  contextStore: JsonLdContextStore;
+  /** Closes the database; calling it again does nothing. */
+  close(): Promise<void>;
+}
+
+export function createSqliteStores(options: { path: string }): SqliteStores {
+  const db = openSqliteDatabase(options.path);
+  const closeDatabase = (): void => {
+    if (db.open) db.close();
+  };
+  return {
+    entityStore: createSqliteEntityStore(db, closeDatabase),
+    contextStore: createSqliteJsonLdContextStore(db),
+    close: async () => closeDatabase(),
+  };
+}
