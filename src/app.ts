@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import { batchRoutes } from './api/ngsi-ld/batch.routes.js';
 import { discoveryRoutes } from './api/ngsi-ld/discovery.routes.js';
 import { entityRoutes } from './api/ngsi-ld/entities.routes.js';
+import { entityAttributeRoutes } from './api/ngsi-ld/entity-attributes.routes.js';
+import { queryRoutes } from './api/ngsi-ld/query.routes.js';
 import { jsonLdContextRoutes } from './api/ngsi-ld/jsonld-contexts.routes.js';
 import { registerNgsiLdRoutes, NGSI_LD_PREFIX } from './api/ngsi-ld/ngsi-ld.plugin.js';
 import { buildOpenApiDocument } from './api/ngsi-ld/openapi.js';
@@ -17,7 +19,7 @@ import { healthRoutes } from './api/platform/health.routes.js';
 import { createEntityService } from './context/entity.service.js';
 import type { JsonLdContextService } from './context/json-ld-context.service.js';
 import type { EntityStore } from './context/ports/entity-store.port.js';
-import { invalidRequest } from './ngsi-ld/problem-details.js';
+import { invalidRequest, unsupportedMediaType } from './ngsi-ld/problem-details.js';
 import type { CivisConfig } from './platform/config/config.schema.js';
 
 export interface AppDeps {
@@ -38,7 +40,9 @@ export function ngsiLdRouteTable(
 ): RouteSpec[] {
   return [
     ...entityRoutes(deps),
+    ...entityAttributeRoutes(deps),
     ...batchRoutes(deps),
+    ...queryRoutes(deps),
     ...discoveryRoutes(deps),
     ...jsonLdContextRoutes(deps),
   ];
@@ -68,11 +72,14 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   installErrorHandling(app);
 
   // JSON bodies only (NGSI-LD 6.3.4); anything else is 415. Parse errors are InvalidRequest.
+  // JSON bodies only (NGSI-LD 6.3.4). An empty body is no body (clients send Content-Type on
+  // DELETE too); routes that need one say so. Parse errors are InvalidRequest.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     [MEDIA_JSON, MEDIA_JSON_LD, MEDIA_MERGE_PATCH],
     { parseAs: 'string' },
     (_request, body, done) => {
+      if (body === '') return done(null, undefined);
       try {
         done(null, JSON.parse(body as string) as unknown);
       } catch (error) {
@@ -80,6 +87,13 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
       }
     },
   );
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    done(
+      unsupportedMediaType(`Content-Type '${request.headers['content-type']}' is not supported`),
+      undefined,
+    );
+  });
 
   const entities = createEntityService({
     store: deps.entityStore,

@@ -6,14 +6,8 @@
  */
 import type { Attribute, Entity } from '../ngsi-ld/model.js';
 import type { EntityFragment } from '../ngsi-ld/entity/entity-fragment.js';
-import {
-  alreadyExists,
-  nonexistentTenant,
-  resourceNotFound,
-  type ProblemDetails,
-} from '../ngsi-ld/problem-details.js';
+import { alreadyExists, nonexistentTenant } from '../ngsi-ld/problem-details.js';
 import type { EntityQuery, TypeSelector } from '../ngsi-ld/query/query.types.js';
-import { matchesTypeSelector } from '../ngsi-ld/query/type-selector.js';
 import {
   appendAttributes,
   createEntityState,
@@ -24,28 +18,22 @@ import {
   replaceAttribute,
   replaceEntity,
   updateAttributes,
-  upsertEntity,
+  SCOPE_IRI,
   type UpdateResult,
 } from '../ngsi-ld/entity/operations/index.js';
 import { DEFAULT_TENANT } from '../ngsi-ld/model.js';
+import { createEntityBatchOperations } from './entity-batch.service.js';
+import type { ParsedEntity } from './entity-batch.service.js';
+import { requireEntity } from './entity-guards.js';
 import type {
   AttributeSummary,
   EntityMutation,
   EntityStore,
-  MutationResult,
   QueryPage,
   TypeSummary,
 } from './ports/entity-store.port.js';
 
-export type ParsedEntity = Omit<Entity, 'createdAt' | 'modifiedAt'>;
-
-/** One element of a batch request: parsed, or rejected by the parser. */
-export type BatchItem<T> = { id: string; input: T } | { id: string; error: ProblemDetails };
-
-export interface BatchOperationResult {
-  success: string[];
-  errors: Array<{ entityId: string; error: ProblemDetails }>;
-}
+export type { BatchItem, BatchOperationResult, ParsedEntity } from './entity-batch.service.js';
 
 export interface EntityServiceDeps {
   store: EntityStore;
@@ -54,19 +42,10 @@ export interface EntityServiceDeps {
   updateAppendsMissingAttributes: boolean;
 }
 
-const CORE_SCOPE = 'https://uri.etsi.org/ngsi-ld/scope';
-
 export function createEntityService(deps: EntityServiceDeps) {
   const { store } = deps;
   const knownTenants = new Set<string>([DEFAULT_TENANT]);
   const now = () => deps.clock().toISOString();
-
-  function existing(current: Entity | undefined, id: string, typeGuard?: TypeSelector): Entity {
-    if (!current || (typeGuard && !matchesTypeSelector(current.type, typeGuard))) {
-      throw resourceNotFound(`Entity ${id} does not exist`, id);
-    }
-    return current;
-  }
 
   async function mutateOne<R>(tenant: string, mutation: EntityMutation<R>, createTenant = false) {
     const [result] = await store.mutate(tenant, [mutation], { createTenant });
@@ -76,37 +55,11 @@ export function createEntityService(deps: EntityServiceDeps) {
     return result;
   }
 
-  async function mutateBatch<R>(
-    tenant: string,
-    items: BatchItem<unknown>[],
-    mutations: EntityMutation<R>[],
-    createTenant = false,
-  ) {
-    const results =
-      mutations.length > 0 ? await store.mutate(tenant, mutations, { createTenant }) : [];
-    if (createTenant && results.some((r) => r.ok)) knownTenants.add(tenant);
-    const byIndex = new Map<number, MutationResult<R>>();
-    let next = 0;
-    items.forEach((item, index) => {
-      if (!('error' in item)) byIndex.set(index, results[next++] as MutationResult<R>);
-    });
-    return items.map((item, index) =>
-      'error' in item
-        ? ({ ok: false, id: item.id, error: item.error } as const)
-        : byIndex.get(index)!,
-    );
-  }
-
-  function toBatchResult(
-    results: ReadonlyArray<{ ok: boolean; id: string; error?: ProblemDetails }>,
-  ): BatchOperationResult {
-    return {
-      success: results.filter((r) => r.ok).map((r) => r.id),
-      errors: results
-        .filter((r) => !r.ok)
-        .map((r) => ({ entityId: r.id, error: r.error as ProblemDetails })),
-    };
-  }
+  const batch = createEntityBatchOperations({
+    store,
+    now,
+    onTenantCreated: (tenant) => knownTenants.add(tenant),
+  });
 
   return {
     /** NonexistentTenant for operations that do not create tenants (NGSI-LD 5.5.10). */
@@ -137,7 +90,7 @@ export function createEntityService(deps: EntityServiceDeps) {
 
     // NGSI-LD 5.7.1
     async retrieveEntity(tenant: string, id: string, typeGuard?: TypeSelector): Promise<Entity> {
-      return existing(await store.getEntity(tenant, id), id, typeGuard);
+      return requireEntity(await store.getEntity(tenant, id), id, typeGuard);
     },
 
     // NGSI-LD 5.7.2
@@ -149,7 +102,10 @@ export function createEntityService(deps: EntityServiceDeps) {
     async deleteEntity(tenant: string, id: string, typeGuard?: TypeSelector): Promise<void> {
       await mutateOne(tenant, {
         id,
-        apply: (current) => (existing(current, id, typeGuard), { next: null, report: undefined }),
+        apply: (current) => (
+          requireEntity(current, id, typeGuard),
+          { next: null, report: undefined }
+        ),
       });
     },
 
@@ -165,7 +121,7 @@ export function createEntityService(deps: EntityServiceDeps) {
         id,
         apply: (current) => {
           const { entity, result } = appendAttributes(
-            existing(current, id, options.typeGuard),
+            requireEntity(current, id, options.typeGuard),
             fragment,
             { noOverwrite: options.noOverwrite, now: at },
           );
@@ -186,10 +142,14 @@ export function createEntityService(deps: EntityServiceDeps) {
       const result = await mutateOne(tenant, {
         id,
         apply: (current) => {
-          const { entity, result } = updateAttributes(existing(current, id, typeGuard), fragment, {
-            now: at,
-            appendMissing: deps.updateAppendsMissingAttributes,
-          });
+          const { entity, result } = updateAttributes(
+            requireEntity(current, id, typeGuard),
+            fragment,
+            {
+              now: at,
+              appendMissing: deps.updateAppendsMissingAttributes,
+            },
+          );
           return { next: entity === current ? undefined : entity, report: result };
         },
       });
@@ -213,7 +173,7 @@ export function createEntityService(deps: EntityServiceDeps) {
         id,
         apply: (current) => {
           const { entity, result } = mergeEntity(
-            existing(current, id, options.typeGuard),
+            requireEntity(current, id, options.typeGuard),
             fragment,
             {
               now: at,
@@ -239,7 +199,7 @@ export function createEntityService(deps: EntityServiceDeps) {
       await mutateOne(tenant, {
         id,
         apply: (current) => ({
-          next: replaceEntity(existing(current, id, typeGuard), replacement, { now: at }),
+          next: replaceEntity(requireEntity(current, id, typeGuard), replacement, { now: at }),
           report: undefined,
         }),
       });
@@ -257,7 +217,7 @@ export function createEntityService(deps: EntityServiceDeps) {
       await mutateOne(tenant, {
         id,
         apply: (current) => ({
-          next: partialAttributeUpdate(existing(current, id, typeGuard), attrIri, fragment, {
+          next: partialAttributeUpdate(requireEntity(current, id, typeGuard), attrIri, fragment, {
             now: at,
           }),
           report: undefined,
@@ -277,7 +237,9 @@ export function createEntityService(deps: EntityServiceDeps) {
       await mutateOne(tenant, {
         id,
         apply: (current) => ({
-          next: replaceAttribute(existing(current, id, typeGuard), attrIri, attribute, { now: at }),
+          next: replaceAttribute(requireEntity(current, id, typeGuard), attrIri, attribute, {
+            now: at,
+          }),
           report: undefined,
         }),
       });
@@ -294,8 +256,8 @@ export function createEntityService(deps: EntityServiceDeps) {
       await mutateOne(tenant, {
         id,
         apply: (current) => {
-          const entity = existing(current, id, options.typeGuard);
-          if (attrIri === CORE_SCOPE)
+          const entity = requireEntity(current, id, options.typeGuard);
+          if (attrIri === SCOPE_IRI)
             return { next: deleteScope(entity, { now: at }), report: undefined };
           return {
             next: deleteAttribute(entity, attrIri, {
@@ -309,126 +271,7 @@ export function createEntityService(deps: EntityServiceDeps) {
       });
     },
 
-    // NGSI-LD 5.6.7
-    async batchCreate(
-      tenant: string,
-      items: BatchItem<ParsedEntity>[],
-    ): Promise<BatchOperationResult> {
-      const at = now();
-      const mutations = items.flatMap((item) =>
-        'error' in item
-          ? []
-          : [
-              {
-                id: item.id,
-                apply: (current: Entity | undefined) => {
-                  if (current) throw alreadyExists(`Entity ${item.id} already exists`, item.id);
-                  return { next: createEntityState(item.input, at), report: undefined };
-                },
-              },
-            ],
-      );
-      return toBatchResult(await mutateBatch(tenant, items, mutations, true));
-    },
-
-    // NGSI-LD 5.6.8: returns the ids created (for the 201 body) besides the usual result.
-    async batchUpsert(
-      tenant: string,
-      items: BatchItem<ParsedEntity>[],
-      mode: 'replace' | 'update',
-    ): Promise<BatchOperationResult & { created: string[] }> {
-      const at = now();
-      const mutations = items.flatMap((item) =>
-        'error' in item
-          ? []
-          : [
-              {
-                id: item.id,
-                apply: (current: Entity | undefined) => {
-                  const { entity, created } = upsertEntity(current, item.input, {
-                    mode,
-                    now: at,
-                    appendMissing: true,
-                  });
-                  return { next: entity, report: created };
-                },
-              },
-            ],
-      );
-      const results = await mutateBatch(tenant, items, mutations, true);
-      const created = results
-        .filter((r) => r.ok && 'report' in r && r.report === true)
-        .map((r) => r.id);
-      return { ...toBatchResult(results), created };
-    },
-
-    // NGSI-LD 5.6.9 (Append Attributes semantics per entity)
-    async batchUpdate(
-      tenant: string,
-      items: BatchItem<EntityFragment>[],
-      noOverwrite: boolean,
-    ): Promise<BatchOperationResult> {
-      const at = now();
-      const mutations = items.flatMap((item) =>
-        'error' in item
-          ? []
-          : [
-              {
-                id: item.id,
-                apply: (current: Entity | undefined) => {
-                  const { entity } = appendAttributes(existing(current, item.id), item.input, {
-                    noOverwrite,
-                    now: at,
-                  });
-                  return { next: entity, report: undefined };
-                },
-              },
-            ],
-      );
-      return toBatchResult(await mutateBatch(tenant, items, mutations));
-    },
-
-    // NGSI-LD 5.6.20
-    async batchMerge(
-      tenant: string,
-      items: BatchItem<EntityFragment>[],
-    ): Promise<BatchOperationResult> {
-      const at = now();
-      const mutations = items.flatMap((item) =>
-        'error' in item
-          ? []
-          : [
-              {
-                id: item.id,
-                apply: (current: Entity | undefined) => {
-                  const { entity } = mergeEntity(existing(current, item.id), item.input, {
-                    now: at,
-                  });
-                  return { next: entity, report: undefined };
-                },
-              },
-            ],
-      );
-      return toBatchResult(await mutateBatch(tenant, items, mutations));
-    },
-
-    // NGSI-LD 5.6.10
-    async batchDelete(tenant: string, items: BatchItem<string>[]): Promise<BatchOperationResult> {
-      const mutations = items.flatMap((item) =>
-        'error' in item
-          ? []
-          : [
-              {
-                id: item.id,
-                apply: (current: Entity | undefined) => (
-                  existing(current, item.id),
-                  { next: null, report: undefined }
-                ),
-              },
-            ],
-      );
-      return toBatchResult(await mutateBatch(tenant, items, mutations));
-    },
+    ...batch,
 
     describeTypes(tenant: string): Promise<TypeSummary[]> {
       return store.describeTypes(tenant);

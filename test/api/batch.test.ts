@@ -114,6 +114,19 @@ describe('NGSI-LD batch operations (NGSI-LD 6.14–6.18, 6.31)', () => {
     assert.equal(res.json().errors[0].entityId, 'urn:ngsi-ld:Streetlight:999');
   });
 
+  it('batch delete applies a repeated id as its own request', async () => {
+    await t.request(jsonRequest('POST', `${ops}/create`, [streetlight(60)]));
+    const res = await t.request(
+      jsonRequest('POST', `${ops}/delete`, [
+        'urn:ngsi-ld:Streetlight:60',
+        'urn:ngsi-ld:Streetlight:60',
+      ]),
+    );
+    assert.equal(res.statusCode, 207);
+    assert.deepEqual(res.json().success, ['urn:ngsi-ld:Streetlight:60']);
+    assert.equal(res.json().errors[0].error.status, 404);
+  });
+
   it('batch bodies that are not a non-empty array without null are 400 for the whole request', async () => {
     for (const body of [{}, [], [streetlight(50), null], 'x']) {
       const res = await t.request(jsonRequest('POST', `${ops}/create`, body));
@@ -163,6 +176,16 @@ describe('NGSI-LD batch operations (NGSI-LD 6.14–6.18, 6.31)', () => {
     assert.equal(res.statusCode, 200);
     assert.ok(Number(res.headers['ngsild-results-count']) >= 1);
     assert.ok(res.json().every((e: { type: string }) => e.type === 'Streetlight'));
+    const paged = await t.request(
+      jsonRequest('POST', `${ops}/query?limit=1`, {
+        type: 'Query',
+        entities: [{ type: 'Streetlight' }],
+      }),
+    );
+    assert.match(
+      String(paged.headers.link),
+      /<\/ngsi-ld\/v1\/entityOperations\/query\?limit=1&offset=1>; rel="next"/,
+    );
     const several = await t.request(
       jsonRequest('POST', `${ops}/query?count=true&limit=1`, {
         type: 'Query',

@@ -22,10 +22,7 @@ describe('NGSI-LD entities API (NGSI-LD 6.4, 6.5)', () => {
   it('createEntity answers 201 with Location and no body (5.6.1)', async () => {
     const res = await t.request(jsonRequest('POST', `${NGSI}/entities`, streetlight(1)));
     assert.equal(res.statusCode, 201);
-    assert.equal(
-      res.headers.location,
-      `${NGSI}/entities/${encodeURIComponent('urn:ngsi-ld:Streetlight:1')}`,
-    );
+    assert.equal(res.headers.location, `${NGSI}/entities/urn:ngsi-ld:Streetlight:1`);
     assert.equal(res.body, '');
   });
 
@@ -231,6 +228,18 @@ describe('NGSI-LD entities API (NGSI-LD 6.4, 6.5)', () => {
     const body = get.json();
     assert.equal(body.type, 'ParkingSpot');
     assert.deepEqual(body['@context'], [TEST_CONTEXT_URL, CORE_CONTEXT]);
+  });
+
+  it('deleteEntity ignores a JSON Content-Type on an empty body', async () => {
+    await t.request(
+      jsonRequest('POST', `${NGSI}/entities`, { id: 'urn:ngsi-ld:T:del', type: 'T' }),
+    );
+    const res = await t.request({
+      method: 'DELETE',
+      url: `${NGSI}/entities/urn:ngsi-ld:T:del`,
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(res.statusCode, 204);
   });
 
   it('deleteEntity answers 204 and the entity is gone', async () => {

@@ -112,6 +112,36 @@ describe('NGSI-LD entity updates (NGSI-LD 6.5–6.7)', () => {
     assert.equal(kind.statusCode, 400);
   });
 
+  it('partialAttributeUpdate takes members and sub-attributes without a type (5.6.4)', async () => {
+    await t.request(
+      jsonRequest('PATCH', `${URL_}/attrs/lanternHeight`, {
+        type: 'Property',
+        value: 9,
+        source: { type: 'Property', value: 'survey' },
+      }),
+    );
+    const observed = await t.request(
+      jsonRequest('PATCH', `${URL_}/attrs/lanternHeight`, { observedAt: '2026-01-01T00:00:00Z' }),
+    );
+    assert.equal(observed.statusCode, 204);
+    assert.equal((await get()).lanternHeight.observedAt, '2026-01-01T00:00:00Z');
+    const removed = await t.request(
+      jsonRequest('PATCH', `${URL_}/attrs/lanternHeight`, { source: 'urn:ngsi-ld:null' }),
+    );
+    assert.equal(removed.statusCode, 204);
+    const body = await get();
+    assert.equal(body.lanternHeight.value, 9);
+    assert.equal(body.lanternHeight.source, undefined);
+  });
+
+  it('deleteAttribute of scope removes the scope (entities.md §11)', async () => {
+    await t.request(jsonRequest('PATCH', URL_, { scope: '/Madrid/Centro' }));
+    assert.equal((await get()).scope, '/Madrid/Centro');
+    const res = await t.request({ method: 'DELETE', url: `${URL_}/attrs/scope` });
+    assert.equal(res.statusCode, 204);
+    assert.equal((await get()).scope, undefined);
+  });
+
   it('replaceAttribute replaces one attribute (5.6.19)', async () => {
     const res = await t.request(
       jsonRequest('PUT', `${URL_}/attrs/lanternHeight`, { type: 'Property', value: 3 }),

@@ -45,6 +45,15 @@ describe('NGSI-LD Query Entities (NGSI-LD 6.4.3.2, 4.9, 4.10)', () => {
     );
   });
 
+  it('never links to an empty next page', async () => {
+    const last = await query('type=Streetlight&limit=10&offset=20');
+    assert.equal(last.json().length, 10);
+    assert.doesNotMatch(String(last.headers.link), /rel="next"/);
+    assert.match(String(last.headers.link), /rel="prev"/);
+    const counted = await query('type=Streetlight&limit=0&count=true');
+    assert.doesNotMatch(String(counted.headers.link), /rel="next"/);
+  });
+
   it('limit=0 is valid only with count=true', async () => {
     assert.equal((await query('type=Streetlight&limit=0')).statusCode, 400);
     const res = await query('type=Streetlight&limit=0&count=true');

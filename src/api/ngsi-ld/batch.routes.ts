@@ -1,29 +1,23 @@
-/** /entityOperations/* — batch create, upsert, update, merge, delete and query (NGSI-LD 6.14–6.18, 6.31, 6.23). */
+/** /entityOperations/* — batch create, upsert, update, merge and delete (NGSI-LD 6.14–6.18, 6.31). */
 import type {
   BatchItem,
   BatchOperationResult,
   EntityService,
+  ParsedEntity,
 } from '../../context/entity.service.js';
 import { parseEntity, parseEntityFragment } from '../../ngsi-ld/entity/entity-parser.js';
 import type { EntityFragment } from '../../ngsi-ld/entity/entity-fragment.js';
 import { assertUri } from '../../ngsi-ld/entity/names.js';
 import {
   badRequestData,
-  notImplemented,
   isProblemDetails,
   type ProblemDetails,
 } from '../../ngsi-ld/problem-details.js';
-import { MEDIA_GEO_JSON, MEDIA_JSON, MEDIA_JSON_LD } from '../http/media-types.js';
-import { buildEntityQuery } from './entity-query.builder.js';
-import { renderEntityList } from './entities.routes.js';
-import { parsePagination } from './query-params.js';
 import type { NgsiReply, NgsiRequest, RouteSpec } from './route-spec.js';
-import type { ParsedEntity } from '../../context/entity.service.js';
 import type { JsonLdContext } from '../../ngsi-ld/context/json-ld-context.js';
 
 export interface BatchRoutesDeps {
   entities: EntityService;
-  paging: { defaultPageSize: number; maxPageSize: number };
 }
 
 /** A batch body: a non-empty JSON array without null items (NGSI-LD 5.6.7). */
@@ -192,179 +186,10 @@ export function batchRoutes(deps: BatchRoutesDeps): RouteSpec[] {
             return { id: element, error };
           }
         });
-        const seen = new Set<string>();
-        const deduplicated = items.map((item) => {
-          if ('error' in item) return item;
-          if (seen.has(item.id))
-            return {
-              id: item.id,
-              error: badRequestData(`Entity ${item.id} appears more than once`),
-            };
-          seen.add(item.id);
-          return item;
-        });
-        return batchReply(await entities.batchDelete(request.tenant, deduplicated), {
+        return batchReply(await entities.batchDelete(request.tenant, items), {
           status: 204,
         });
       },
     },
-    {
-      method: 'POST',
-      url: '/entityOperations/query',
-      action: 'entity:read',
-      summary: 'Query Entities via POST',
-      clause: '5.7.2',
-      body: true,
-      query: ['limit', 'offset', 'count', 'format', 'options', 'local', 'geometryProperty'],
-      produces: [MEDIA_JSON, MEDIA_JSON_LD, MEDIA_GEO_JSON],
-      async handler(request) {
-        const body = queryBody(request.body);
-        const page = parsePagination(request.query, deps.paging);
-        const selector = combineSelectors(body.entities);
-        const query = buildEntityQuery(
-          {
-            id: selector?.id === undefined ? undefined : [selector.id],
-            idPattern: selector?.id === undefined ? selector?.idPattern : undefined,
-            type: selector?.type,
-            attrs: body.attrs,
-            q: body.q,
-            scopeQ: body.scopeQ,
-            georel: body.geoQ?.georel,
-            geometry: body.geoQ?.geometry,
-            coordinates: body.geoQ?.coordinates,
-            geoproperty: body.geoQ?.geoproperty,
-            local: request.query.boolean('local'),
-          },
-          request.context,
-          page,
-        );
-        const result = await entities.queryEntities(request.tenant, query);
-        const headers: Record<string, string> = {};
-        if (page.count) headers['NGSILD-Results-Count'] = String(result.totalCount ?? 0);
-        const overrides = {
-          attrs: body.attrs,
-          pick: body.pick,
-          omit: body.omit,
-          lang: body.lang,
-          datasetId: body.datasetId,
-        };
-        const rendered = renderEntityList(request, result.entities, false, overrides);
-        const reply =
-          request.responseType === MEDIA_GEO_JSON
-            ? { type: 'FeatureCollection', features: rendered }
-            : rendered;
-        return { status: 200, headers, body: reply };
-      },
-    },
   ];
-}
-
-type EntitySelector = { type?: string; id?: string; idPattern?: string };
-
-/**
- * Several EntitySelectors are a disjunction. Selectors that name only types combine into one
- * type expression (`A|B`); mixing several selectors with ids or idPatterns is not built yet.
- */
-function combineSelectors(selectors: EntitySelector[] | undefined): EntitySelector | undefined {
-  if (!selectors || selectors.length <= 1) return selectors?.[0];
-  if (selectors.some((s) => s.id !== undefined || s.idPattern !== undefined)) {
-    throw notImplemented(
-      'Several EntitySelectors with id or idPattern in one query are not supported; send one query per selector',
-    );
-  }
-  return { type: selectors.map((s) => s.type).join('|') };
-}
-
-interface QueryBody {
-  entities?: EntitySelector[];
-  attrs?: string[];
-  pick?: string;
-  omit?: string;
-  q?: string;
-  scopeQ?: string;
-  lang?: string;
-  datasetId?: string[];
-  geoQ?: { georel?: string; geometry?: string; coordinates?: unknown; geoproperty?: string };
-}
-
-const QUERY_MEMBERS = new Set([
-  'type',
-  'entities',
-  'attrs',
-  'pick',
-  'omit',
-  'q',
-  'geoQ',
-  'scopeQ',
-  'lang',
-  'datasetId',
-  'csf',
-  '@context',
-]);
-
-/** The Query data type (NGSI-LD 5.2.23), checked member by member. */
-function queryBody(body: unknown): QueryBody {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw badRequestData('The body must be a Query object');
-  const record = body as Record<string, unknown>;
-  if (record['type'] !== 'Query') throw badRequestData('The Query\'s type must be "Query"');
-  for (const key of Object.keys(record)) {
-    if (!QUERY_MEMBERS.has(key))
-      throw badRequestData(`Query member '${key}' is unknown or not supported`);
-  }
-  const result: QueryBody = {};
-  const entities = record['entities'];
-  if (entities !== undefined) {
-    if (!Array.isArray(entities) || entities.length === 0)
-      throw badRequestData('Query entities must be a non-empty array');
-    result.entities = entities.map((selector, index) => {
-      if (typeof selector !== 'object' || selector === null || Array.isArray(selector))
-        throw badRequestData(`entities[${index}] must be an object`);
-      const s = selector as Record<string, unknown>;
-      if (typeof s['type'] !== 'string')
-        throw badRequestData(`entities[${index}].type is required`);
-      for (const key of ['id', 'idPattern'] as const) {
-        if (s[key] !== undefined && typeof s[key] !== 'string')
-          throw badRequestData(`entities[${index}].${key} must be a string`);
-      }
-      return {
-        type: s['type'],
-        id: s['id'] as string | undefined,
-        idPattern: s['idPattern'] as string | undefined,
-      };
-    });
-  }
-  for (const key of ['attrs', 'datasetId'] as const) {
-    const value = record[key];
-    if (value === undefined) continue;
-    if (!Array.isArray(value) || value.length === 0 || value.some((v) => typeof v !== 'string')) {
-      throw badRequestData(`Query ${key} must be a non-empty array of strings`);
-    }
-    result[key] = value as string[];
-  }
-  for (const key of ['pick', 'omit', 'q', 'scopeQ', 'lang'] as const) {
-    const value = record[key];
-    if (value === undefined) continue;
-    const text =
-      Array.isArray(value) && value.every((v) => typeof v === 'string') ? value.join(',') : value;
-    if (typeof text !== 'string') throw badRequestData(`Query ${key} must be a string`);
-    result[key] = text;
-  }
-  const geoQ = record['geoQ'];
-  if (geoQ !== undefined) {
-    if (typeof geoQ !== 'object' || geoQ === null || Array.isArray(geoQ))
-      throw badRequestData('Query geoQ must be an object');
-    const g = geoQ as Record<string, unknown>;
-    for (const key of ['georel', 'geometry', 'geoproperty'] as const) {
-      if (g[key] !== undefined && typeof g[key] !== 'string')
-        throw badRequestData(`geoQ.${key} must be a string`);
-    }
-    result.geoQ = {
-      georel: g['georel'] as string | undefined,
-      geometry: g['geometry'] as string | undefined,
-      coordinates: g['coordinates'],
-      geoproperty: g['geoproperty'] as string | undefined,
-    };
-  }
-  return result;
 }

@@ -5,16 +5,12 @@ export function paginationLinks(
   path: string,
   query: QueryParams,
   page: Pagination,
-  returned: number,
-  total: number | undefined,
+  hasMore: boolean,
 ): string | undefined {
+  if (page.limit === 0) return undefined;
   const links: string[] = [];
-  const hasMore =
-    total === undefined
-      ? returned === page.limit && page.limit > 0
-      : page.offset + returned < total;
   if (hasMore) links.push(link(path, query, page.limit, page.offset + page.limit, 'next'));
-  if (page.offset > 0 && page.limit > 0)
+  if (page.offset > 0)
     links.push(link(path, query, page.limit, Math.max(0, page.offset - page.limit), 'prev'));
   return links.length > 0 ? links.join(', ') : undefined;
 }

@@ -167,10 +167,12 @@ function inferKind(
     const geo = isPlainObject(value) && isGeometryLike(value);
     return { kind: geo ? 'GeoProperty' : 'Property', explicit: false };
   }
-  // A partial fragment such as {"observedAt": …} has no kind to infer; reading it as an
-  // opaque Property value would overwrite the value with metadata.
-  if (options.partial && Object.keys(raw).every((key) => METADATA_MEMBERS.has(key))) {
-    throw badRequestData(`${where}: the fragment needs 'type' or a payload member`);
+  // A partial fragment such as {"observedAt": …} or {"source": "urn:ngsi-ld:null"} names
+  // members and sub-attributes only: reading it as an opaque Property value would overwrite
+  // the value. It is payload-less; the update takes the kind of the stored attribute.
+  if (options.partial) {
+    if (Object.keys(raw).length === 0) throw badRequestData(`${where}: the fragment is empty`);
+    return { kind: 'Property', explicit: false };
   }
   return 'opaque';
 }

@@ -297,12 +297,14 @@ describe('parseAttribute partial fragments (Partial Attribute Update, NGSI-LD 5.
     );
   });
 
-  it('parseAttribute rejects a kind-less fragment of metadata only when partial', () => {
-    assert.throws(
-      () => parse({ observedAt: '2024-01-01T10:00:00Z' }, 'speed', partial),
-      badRequest(/needs 'type'/),
-    );
-    assert.throws(() => parse({}, 'speed', partial), badRequest(/needs 'type'/));
+  it('parseAttribute reads a kind-less partial fragment as members and sub-attributes only', () => {
+    const [metadata] = parse({ observedAt: '2024-01-01T10:00:00Z' }, 'speed', partial);
+    assert.equal(metadata?.value, undefined);
+    assert.equal(metadata?.observedAt, '2024-01-01T10:00:00Z');
+    const [withSub] = parse({ source: 'urn:ngsi-ld:null' }, 'speed', { ...partial, allowNull: true });
+    assert.equal(withSub?.value, undefined);
+    assert.ok(withSub?.attrs);
+    assert.throws(() => parse({}, 'speed', partial), badRequest(/empty/));
   });
 });
 

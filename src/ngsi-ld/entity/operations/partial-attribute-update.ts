@@ -39,7 +39,11 @@ export function partialAttributeUpdate(
     );
   }
   const previous = requireInstance(entity, attrIri, fragment.datasetId);
-  const patch = coerceToKind(fragment, previous.type, { name: attrIri });
+  // A fragment without type and payload (only members or sub-attributes) keeps the kind.
+  const payloadless = payloadOf(fragment) === undefined && fragment.type === 'Property';
+  const patch = payloadless
+    ? { ...fragment, type: previous.type }
+    : coerceToKind(fragment, previous.type, { name: attrIri });
   const next: Attribute = { ...previous };
   const payload = payloadOf(patch);
   if (payload !== undefined) setPayload(next, PAYLOAD_MEMBER[previous.type], payload);
