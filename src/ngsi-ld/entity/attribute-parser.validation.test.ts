@@ -301,7 +301,10 @@ describe('parseAttribute partial fragments (Partial Attribute Update, NGSI-LD 5.
     const [metadata] = parse({ observedAt: '2024-01-01T10:00:00Z' }, 'speed', partial);
     assert.equal(metadata?.value, undefined);
     assert.equal(metadata?.observedAt, '2024-01-01T10:00:00Z');
-    const [withSub] = parse({ source: 'urn:ngsi-ld:null' }, 'speed', { ...partial, allowNull: true });
+    const [withSub] = parse({ source: 'urn:ngsi-ld:null' }, 'speed', {
+      ...partial,
+      allowNull: true,
+    });
     assert.equal(withSub?.value, undefined);
     assert.ok(withSub?.attrs);
     assert.throws(() => parse({}, 'speed', partial), badRequest(/empty/));
