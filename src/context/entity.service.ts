@@ -55,6 +55,28 @@ export function createEntityService(deps: EntityServiceDeps) {
     return result;
   }
 
+  /**
+   * Applies a pure operation to an existing entity (404 when it does not exist or fails the
+   * type guard) inside the store's atomic mutation; an unchanged entity is not rewritten.
+   */
+  async function changeEntity<R>(
+    tenant: string,
+    id: string,
+    typeGuard: TypeSelector | undefined,
+    operation: (entity: Entity, now: string) => { entity: Entity; result: R },
+  ): Promise<R> {
+    const at = now();
+    const outcome = await mutateOne(tenant, {
+      id,
+      apply: (current) => {
+        const existing = requireEntity(current, id, typeGuard);
+        const { entity, result } = operation(existing, at);
+        return { next: entity === existing ? undefined : entity, report: result };
+      },
+    });
+    return outcome.report;
+  }
+
   const batch = createEntityBatchOperations({
     store,
     now,
@@ -110,54 +132,34 @@ export function createEntityService(deps: EntityServiceDeps) {
     },
 
     // NGSI-LD 5.6.3
-    async appendAttributes(
+    appendAttributes(
       tenant: string,
       id: string,
       fragment: EntityFragment,
       options: { noOverwrite: boolean; typeGuard?: TypeSelector },
     ): Promise<UpdateResult> {
-      const at = now();
-      const result = await mutateOne(tenant, {
-        id,
-        apply: (current) => {
-          const { entity, result } = appendAttributes(
-            requireEntity(current, id, options.typeGuard),
-            fragment,
-            { noOverwrite: options.noOverwrite, now: at },
-          );
-          return { next: entity === current ? undefined : entity, report: result };
-        },
-      });
-      return result.report;
+      return changeEntity(tenant, id, options.typeGuard, (entity, at) =>
+        appendAttributes(entity, fragment, { noOverwrite: options.noOverwrite, now: at }),
+      );
     },
 
     // NGSI-LD 5.6.2
-    async updateAttributes(
+    updateAttributes(
       tenant: string,
       id: string,
       fragment: EntityFragment,
       typeGuard?: TypeSelector,
     ): Promise<UpdateResult> {
-      const at = now();
-      const result = await mutateOne(tenant, {
-        id,
-        apply: (current) => {
-          const { entity, result } = updateAttributes(
-            requireEntity(current, id, typeGuard),
-            fragment,
-            {
-              now: at,
-              appendMissing: deps.updateAppendsMissingAttributes,
-            },
-          );
-          return { next: entity === current ? undefined : entity, report: result };
-        },
-      });
-      return result.report;
+      return changeEntity(tenant, id, typeGuard, (entity, at) =>
+        updateAttributes(entity, fragment, {
+          now: at,
+          appendMissing: deps.updateAppendsMissingAttributes,
+        }),
+      );
     },
 
     // NGSI-LD 5.6.17
-    async mergeEntity(
+    mergeEntity(
       tenant: string,
       id: string,
       fragment: EntityFragment,
@@ -168,24 +170,10 @@ export function createEntityService(deps: EntityServiceDeps) {
         typeGuard?: TypeSelector;
       },
     ): Promise<UpdateResult> {
-      const at = now();
-      const result = await mutateOne(tenant, {
-        id,
-        apply: (current) => {
-          const { entity, result } = mergeEntity(
-            requireEntity(current, id, options.typeGuard),
-            fragment,
-            {
-              now: at,
-              observedAt: options.observedAt,
-              lang: options.lang,
-              simplified: options.simplified,
-            },
-          );
-          return { next: entity === current ? undefined : entity, report: result };
-        },
-      });
-      return result.report;
+      const { typeGuard, ...mergeOptions } = options;
+      return changeEntity(tenant, id, typeGuard, (entity, at) =>
+        mergeEntity(entity, fragment, { ...mergeOptions, now: at }),
+      );
     },
 
     // NGSI-LD 5.6.18
@@ -195,14 +183,9 @@ export function createEntityService(deps: EntityServiceDeps) {
       replacement: ParsedEntity,
       typeGuard?: TypeSelector,
     ): Promise<void> {
-      const at = now();
-      await mutateOne(tenant, {
-        id,
-        apply: (current) => ({
-          next: replaceEntity(requireEntity(current, id, typeGuard), replacement, { now: at }),
-          report: undefined,
-        }),
-      });
+      await changeEntity(tenant, id, typeGuard, (entity, at) =>
+        unreported(replaceEntity(entity, replacement, { now: at })),
+      );
     },
 
     // NGSI-LD 5.6.4
@@ -213,16 +196,9 @@ export function createEntityService(deps: EntityServiceDeps) {
       fragment: Attribute,
       typeGuard?: TypeSelector,
     ): Promise<void> {
-      const at = now();
-      await mutateOne(tenant, {
-        id,
-        apply: (current) => ({
-          next: partialAttributeUpdate(requireEntity(current, id, typeGuard), attrIri, fragment, {
-            now: at,
-          }),
-          report: undefined,
-        }),
-      });
+      await changeEntity(tenant, id, typeGuard, (entity, at) =>
+        unreported(partialAttributeUpdate(entity, attrIri, fragment, { now: at })),
+      );
     },
 
     // NGSI-LD 5.6.19
@@ -233,16 +209,9 @@ export function createEntityService(deps: EntityServiceDeps) {
       attribute: Attribute,
       typeGuard?: TypeSelector,
     ): Promise<void> {
-      const at = now();
-      await mutateOne(tenant, {
-        id,
-        apply: (current) => ({
-          next: replaceAttribute(requireEntity(current, id, typeGuard), attrIri, attribute, {
-            now: at,
-          }),
-          report: undefined,
-        }),
-      });
+      await changeEntity(tenant, id, typeGuard, (entity, at) =>
+        unreported(replaceAttribute(entity, attrIri, attribute, { now: at })),
+      );
     },
 
     // NGSI-LD 5.6.5
@@ -252,23 +221,14 @@ export function createEntityService(deps: EntityServiceDeps) {
       attrIri: string,
       options: { datasetId?: string; deleteAll: boolean; typeGuard?: TypeSelector },
     ): Promise<void> {
-      const at = now();
-      await mutateOne(tenant, {
-        id,
-        apply: (current) => {
-          const entity = requireEntity(current, id, options.typeGuard);
-          if (attrIri === SCOPE_IRI)
-            return { next: deleteScope(entity, { now: at }), report: undefined };
-          return {
-            next: deleteAttribute(entity, attrIri, {
-              datasetId: options.datasetId,
-              deleteAll: options.deleteAll,
-              now: at,
-            }),
-            report: undefined,
-          };
-        },
-      });
+      const { datasetId, deleteAll } = options;
+      await changeEntity(tenant, id, options.typeGuard, (entity, at) =>
+        unreported(
+          attrIri === SCOPE_IRI
+            ? deleteScope(entity, { now: at })
+            : deleteAttribute(entity, attrIri, { datasetId, deleteAll, now: at }),
+        ),
+      );
     },
 
     ...batch,
@@ -284,3 +244,7 @@ export function createEntityService(deps: EntityServiceDeps) {
 }
 
 export type EntityService = ReturnType<typeof createEntityService>;
+
+function unreported(entity: Entity): { entity: Entity; result: undefined } {
+  return { entity, result: undefined };
+}
