@@ -77,6 +77,23 @@ describe('NGSI-LD batch operations (NGSI-LD 6.14–6.18, 6.31)', () => {
     assert.ok(body.location);
   });
 
+  it('batch upsert with options=update deletes attributes set to NGSI-LD Null, and refuses Null on creation', async () => {
+    await t.request(jsonRequest('POST', `${ops}/upsert`, [streetlight(6)]));
+    const res = await t.request(
+      jsonRequest('POST', `${ops}/upsert?options=update`, [
+        { id: 'urn:ngsi-ld:Streetlight:6', type: 'Streetlight', status: 'urn:ngsi-ld:null' },
+        { id: 'urn:ngsi-ld:Streetlight:61', type: 'Streetlight', status: 'urn:ngsi-ld:null' },
+      ]),
+    );
+    assert.equal(res.statusCode, 207);
+    assert.deepEqual(res.json().success, ['urn:ngsi-ld:Streetlight:6']);
+    assert.equal(res.json().errors[0].entityId, 'urn:ngsi-ld:Streetlight:61');
+    const body = (
+      await t.request({ method: 'GET', url: `${NGSI}/entities/urn:ngsi-ld:Streetlight:6` })
+    ).json();
+    assert.equal(body.status, undefined);
+  });
+
   it('batch update appends attributes and reports unknown entities', async () => {
     const res = await t.request(
       jsonRequest('POST', `${ops}/update`, [

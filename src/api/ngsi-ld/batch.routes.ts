@@ -69,6 +69,20 @@ function parseFragmentWithId(
   return { ...fragment, id: fragment.id };
 }
 
+/**
+ * Upsert with options=update applies Update Attributes to existing entities, where NGSI-LD
+ * Null deletes (errors.md §3); creating an entity from such an element still refuses it.
+ */
+function parseUpsertForUpdate(item: unknown, context: JsonLdContext): ParsedEntity {
+  const fragment = parseEntityFragment(item, context, { allowNull: true });
+  if (fragment.id === undefined) throw badRequestData("entity: 'id' is required");
+  if (fragment.type === undefined)
+    throw badRequestData(`entity ${fragment.id}: 'type' is required`);
+  const entity: ParsedEntity = { id: fragment.id, type: fragment.type, attrs: fragment.attrs };
+  if (fragment.scope) entity.scope = fragment.scope;
+  return entity;
+}
+
 function batchReply(result: BatchOperationResult, success: NgsiReply): NgsiReply {
   if (result.errors.length > 0)
     return { status: 207, body: renderBatchResult(result), context: 'none' };
@@ -118,14 +132,11 @@ export function batchRoutes(deps: BatchRoutesDeps): RouteSpec[] {
         const options = request.query.options(['replace', 'update']);
         if (options.has('replace') && options.has('update'))
           throw badRequestData('options: replace and update exclude each other');
+        const mode = options.has('update') ? 'update' : 'replace';
         const items = await parseElements<ParsedEntity>(request, (item, context) =>
-          parseEntity(item, context),
+          mode === 'update' ? parseUpsertForUpdate(item, context) : parseEntity(item, context),
         );
-        const result = await entities.batchUpsert(
-          request.tenant,
-          items,
-          options.has('update') ? 'update' : 'replace',
-        );
+        const result = await entities.batchUpsert(request.tenant, items, mode);
         const { created, ...outcome } = result;
         return batchReply(
           outcome,
