@@ -53,4 +53,7 @@ export const postgresDialect: SqlDialect = {
   bboxSet: (params, tenant, attr, box) =>
     `SELECT entity_pk AS pk FROM geo_boxes WHERE box && box(point(${params.add(box[0])}, ${params.add(box[1])}), point(${params.add(box[2])}, ${params.add(box[3])}))` +
     ` AND tenant = ${params.add(tenant)} AND attr = ${params.add(attr)}`,
+  bboxProbe: (params, attr, box) =>
+    `EXISTS (SELECT 1 FROM geo_boxes g WHERE g.entity_pk = e.pk AND g.attr = ${params.add(attr)}` +
+    ` AND g.box && box(point(${params.add(box[0])}, ${params.add(box[1])}), point(${params.add(box[2])}, ${params.add(box[3])})))`,
 };

@@ -11,7 +11,11 @@ import type {
   MutationResult,
 } from '../../context/ports/entity-store.port.js';
 import { DEFAULT_TENANT, type Entity } from '../../ngsi-ld/model.js';
-import { renderCandidateCount, renderCandidateSelect } from '../sql/condition-sql.js';
+import {
+  renderCandidateCount,
+  renderCandidateSelect,
+  renderCappedCount,
+} from '../sql/condition-sql.js';
 import { runEntityQuery, type CandidateReader } from '../sql/entity-query-runner.js';
 import { planMutations, type StoredEntity } from '../sql/mutation-plan.js';
 import type { RenderedSql } from '../sql/sql-dialect.js';
@@ -73,18 +77,23 @@ export function createPostgresEntityStore(
 
   function reader(tenant: string): CandidateReader {
     return {
-      select: async (condition, page) =>
+      select: async (plan, page) =>
         (
           await all<{ pk: number; doc: string }>(
-            renderCandidateSelect(postgresDialect, tenant, condition, page),
+            renderCandidateSelect(postgresDialect, tenant, plan, page),
           )
         ).map((row) => ({
           pk: row.pk,
           entity: JSON.parse(row.doc) as Entity,
         })),
-      count: async (condition) =>
-        (await all<{ n: number }>(renderCandidateCount(postgresDialect, tenant, condition)))[0]
-          ?.n ?? 0,
+      count: async (plan) =>
+        (await all<{ n: number }>(renderCandidateCount(postgresDialect, tenant, plan)))[0]?.n ?? 0,
+      estimate: async (leaf, cap) =>
+        Number(
+          (
+            await all<{ n: number | string }>(renderCappedCount(postgresDialect, tenant, leaf, cap))
+          )[0]?.n ?? 0,
+        ),
     };
   }
 

@@ -1,8 +1,8 @@
 /**
- * Renders a Condition as SQL over the index tables (schema in the adapters' migrations).
- * Each condition becomes a set query of entity primary keys (`pk`): leaves read one index,
- * `and` intersects and `or` unites, so every lookup goes through an index and no query
- * reads the entity documents to decide.
+ * Renders a Condition as SQL over the index tables (schema in the adapters' migrations), in
+ * two forms: a set query of entity primary keys (a selective leaf read through its value
+ * index, the *driver*), and a boolean probe per entity. No query reads the entity documents
+ * to decide.
  */
 import type { Condition, RowTest } from './query-condition.js';
 import type { RenderedSql, SqlDialect, SqlParams } from './sql-dialect.js';
@@ -85,20 +85,65 @@ function setSql(
 }
 
 /**
- * One set query for the whole condition, `and` as INTERSECT: each index lookup runs once and
- * the sets are hashed or merged. Separate `e.pk IN (…)` conjuncts let PostgreSQL pick nested
- * loops that re-run a lookup per row, a quadratic plan whenever statistics are stale (as
- * right after a bulk load).
+ * A boolean SQL test of one entity `e` against a condition: every leaf is a correlated
+ * EXISTS probe on the index tables by entity primary key (`attr_values (entity_pk, attr)`,
+ * `entity_types (entity_pk)`, `geo_boxes (entity_pk)`). Scanning entities in pk order and
+ * probing stops as soon as a page is full, whatever fraction of the city matches.
  */
+function predicateSql(dialect: SqlDialect, params: SqlParams, condition: Condition): string {
+  switch (condition.kind) {
+    case 'all':
+      return 'TRUE';
+    case 'none':
+      return 'FALSE';
+    case 'and':
+    case 'or': {
+      const operator = condition.kind === 'and' ? ' AND ' : ' OR ';
+      return `(${condition.items.map((item) => predicateSql(dialect, params, item)).join(operator)})`;
+    }
+    case 'ids':
+      return dialect.inList(params, 'e.id', condition.ids, 'text');
+    case 'type':
+      return `EXISTS (SELECT 1 FROM entity_types t WHERE t.entity_pk = e.pk AND t.type = ${params.add(condition.type)})`;
+    case 'attrs':
+      return `EXISTS (SELECT 1 FROM attr_values x WHERE x.entity_pk = e.pk AND ${dialect.inList(params, 'x.attr', condition.attrs, 'text')} AND x.kind = 'e')`;
+    case 'target':
+      return `EXISTS (SELECT 1 FROM attr_values x WHERE x.entity_pk = e.pk AND x.attr = ${params.add(condition.attr)} AND x.kind = 'e' AND x.num = 1)`;
+    case 'value':
+      return `EXISTS (SELECT 1 FROM attr_values x WHERE x.entity_pk = e.pk AND x.attr = ${params.add(condition.attr)} AND (${rowTestsSql(dialect, params, 'x', condition.tests)}))`;
+    case 'noValue': {
+      const same = 'y.entity_pk = x.entity_pk AND y.attr = x.attr AND y.inst = x.inst';
+      return (
+        `EXISTS (SELECT 1 FROM attr_values x WHERE x.entity_pk = e.pk AND x.attr = ${params.add(condition.attr)} AND x.kind = 'e' AND x.num = 1` +
+        ` AND NOT EXISTS (SELECT 1 FROM attr_values y WHERE ${same} AND (${rowTestsSql(dialect, params, 'y', condition.tests)})))`
+      );
+    }
+    case 'bbox':
+      return dialect.bboxProbe(params, condition.attr, condition.box);
+  }
+}
+
+/**
+ * How candidates are found: an optional *driver* — one selective leaf whose index set is read
+ * first (a few thousand entities at most) — and a filter probed entity by entity.
+ */
+export interface CandidatePlan {
+  driver?: Condition;
+  filter: Condition;
+}
+
+/** Parameters are added in the order their placeholders appear (SQLite's `?` are positional). */
 function whereSql(
   dialect: SqlDialect,
   params: SqlParams,
   tenant: string,
-  condition: Condition,
+  plan: CandidatePlan,
 ): string {
-  if (condition.kind === 'all') return 'TRUE';
-  if (condition.kind === 'none') return 'FALSE';
-  return `e.pk IN (${setSql(dialect, params, tenant, condition)})`;
+  let sql = `e.tenant = ${params.add(tenant)}`;
+  if (plan.driver !== undefined)
+    sql += ` AND e.pk IN (${setSql(dialect, params, tenant, plan.driver)})`;
+  if (plan.filter.kind !== 'all') sql += ` AND ${predicateSql(dialect, params, plan.filter)}`;
+  return sql;
 }
 
 export interface EntityPage {
@@ -112,12 +157,11 @@ export interface EntityPage {
 export function renderCandidateSelect(
   dialect: SqlDialect,
   tenant: string,
-  condition: Condition,
+  plan: CandidatePlan,
   page: EntityPage,
 ): RenderedSql {
   const params = dialect.newParams();
-  let text = `SELECT e.pk AS pk, ${dialect.docColumn} AS doc FROM entities e WHERE e.tenant = ${params.add(tenant)}`;
-  text += ` AND ${whereSql(dialect, params, tenant, condition)}`;
+  let text = `SELECT e.pk AS pk, ${dialect.docColumn} AS doc FROM entities e WHERE ${whereSql(dialect, params, tenant, plan)}`;
   if (page.afterPk !== undefined) text += ` AND e.pk > ${params.add(page.afterPk)}`;
   text += ` ORDER BY e.pk LIMIT ${params.add(page.limit)}`;
   if (page.offset !== undefined && page.offset > 0) text += ` OFFSET ${params.add(page.offset)}`;
@@ -127,9 +171,21 @@ export function renderCandidateSelect(
 export function renderCandidateCount(
   dialect: SqlDialect,
   tenant: string,
-  condition: Condition,
+  plan: CandidatePlan,
 ): RenderedSql {
   const params = dialect.newParams();
-  const text = `SELECT COUNT(*) AS n FROM entities e WHERE e.tenant = ${params.add(tenant)} AND ${whereSql(dialect, params, tenant, condition)}`;
+  const text = `SELECT COUNT(*) AS n FROM entities e WHERE ${whereSql(dialect, params, tenant, plan)}`;
+  return { text, params: params.values };
+}
+
+/** How many entities one leaf selects, counting no further than `cap` (for choosing a driver). */
+export function renderCappedCount(
+  dialect: SqlDialect,
+  tenant: string,
+  leaf: Condition,
+  cap: number,
+): RenderedSql {
+  const params = dialect.newParams();
+  const text = `SELECT COUNT(*) AS n FROM (${setSql(dialect, params, tenant, leaf)} LIMIT ${params.add(cap)}) AS c`;
   return { text, params: params.values };
 }

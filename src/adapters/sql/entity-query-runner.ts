@@ -8,7 +8,8 @@ import type { QueryPage } from '../../context/ports/entity-store.port.js';
 import type { Entity } from '../../ngsi-ld/model.js';
 import { matchesEntityQuery } from '../../ngsi-ld/query/entity-filter.js';
 import type { EntityQuery } from '../../ngsi-ld/query/query.types.js';
-import type { Condition } from './query-condition.js';
+import type { CandidatePlan } from './condition-sql.js';
+import { and, type Condition } from './query-condition.js';
 import { translateEntityQuery } from './entity-query-translator.js';
 
 export interface CandidateRow {
@@ -16,13 +17,43 @@ export interface CandidateRow {
   entity: Entity;
 }
 
-/** How one adapter reads candidates of a condition (rendered by condition-sql.ts). */
+/** How one adapter reads candidates of a plan (rendered by condition-sql.ts). */
 export interface CandidateReader {
   select(
-    condition: Condition,
+    plan: CandidatePlan,
     page: { afterPk?: number; limit: number; offset?: number },
   ): Promise<CandidateRow[]>;
-  count(condition: Condition): Promise<number>;
+  count(plan: CandidatePlan): Promise<number>;
+  /** How many entities a leaf selects, counted no further than `cap`. */
+  estimate(leaf: Condition, cap: number): Promise<number>;
+}
+
+/**
+ * A leaf selecting at most this many entities drives the query (its index set is read
+ * first); above it, entities are scanned in creation order and probed, which finds a page
+ * of matches quickly precisely because many entities match.
+ */
+export const DRIVER_MAX = 300;
+
+const DRIVABLE = new Set<Condition['kind']>(['ids', 'type', 'attrs', 'target', 'value', 'bbox']);
+
+/** Picks the most selective conjunct as driver, when one is selective enough. */
+export async function planCandidates(
+  condition: Condition,
+  reader: CandidateReader,
+): Promise<CandidatePlan> {
+  const conjuncts = condition.kind === 'and' ? condition.items : [condition];
+  let best: { leaf: Condition; size: number } | undefined;
+  for (const leaf of conjuncts) {
+    if (!DRIVABLE.has(leaf.kind)) continue;
+    const size =
+      leaf.kind === 'ids' ? leaf.ids.length : await reader.estimate(leaf, DRIVER_MAX + 1);
+    if (size <= DRIVER_MAX && (best === undefined || size < best.size)) best = { leaf, size };
+    if (size === 0) break;
+  }
+  if (best === undefined) return { filter: condition };
+  const driver = best.leaf;
+  return { driver, filter: and(conjuncts.filter((leaf) => leaf !== driver)) };
 }
 
 /** Most candidates read per round trip when the SQL is only a prefilter. */
@@ -30,23 +61,21 @@ export const CANDIDATE_CHUNK = 500;
 
 async function exactPage(
   query: EntityQuery,
-  condition: Condition,
+  plan: CandidatePlan,
   reader: CandidateReader,
 ): Promise<QueryPage> {
   const rows =
-    query.limit > 0
-      ? await reader.select(condition, { limit: query.limit, offset: query.offset })
-      : [];
+    query.limit > 0 ? await reader.select(plan, { limit: query.limit, offset: query.offset }) : [];
   // The exact filter still runs: SQL only ever narrows, it never decides alone.
   const entities = rows
     .map((row) => row.entity)
     .filter((entity) => matchesEntityQuery(entity, query));
-  return query.count ? { entities, totalCount: await reader.count(condition) } : { entities };
+  return query.count ? { entities, totalCount: await reader.count(plan) } : { entities };
 }
 
 async function filteredPage(
   query: EntityQuery,
-  condition: Condition,
+  plan: CandidatePlan,
   reader: CandidateReader,
 ): Promise<QueryPage> {
   const entities: Entity[] = [];
@@ -59,7 +88,7 @@ async function filteredPage(
     const size = query.count
       ? CANDIDATE_CHUNK
       : Math.min(CANDIDATE_CHUNK, Math.max(64, 2 * (end - matched)));
-    const rows = await reader.select(condition, { afterPk, limit: size });
+    const rows = await reader.select(plan, { afterPk, limit: size });
     for (const row of rows) {
       if (!matchesEntityQuery(row.entity, query)) continue;
       if (matched >= query.offset && matched < end) entities.push(row.entity);
@@ -78,5 +107,6 @@ export async function runEntityQuery(
   const { condition, exact } = translateEntityQuery(query);
   if (condition.kind === 'none')
     return query.count ? { entities: [], totalCount: 0 } : { entities: [] };
-  return exact ? exactPage(query, condition, reader) : filteredPage(query, condition, reader);
+  const plan = await planCandidates(condition, reader);
+  return exact ? exactPage(query, plan, reader) : filteredPage(query, plan, reader);
 }

@@ -30,6 +30,8 @@ export interface SqlDialect {
   inText(params: SqlParams, column: string, values: string[]): string;
   /** A set query (one column `pk`) of the entities whose `attr` box intersects `box`. */
   bboxSet(params: SqlParams, tenant: string, attr: string, box: BBox): string;
+  /** A test that entity `e` has an `attr` box intersecting `box`. */
+  bboxProbe(params: SqlParams, attr: string, box: BBox): string;
 }
 
 export interface RenderedSql {

@@ -30,4 +30,9 @@ export const sqliteDialect: SqlDialect = {
     ` WHERE r.min_lon <= ${params.add(box[2])} AND r.max_lon >= ${params.add(box[0])}` +
     ` AND r.min_lat <= ${params.add(box[3])} AND r.max_lat >= ${params.add(box[1])}` +
     ` AND g.tenant = ${params.add(tenant)} AND g.attr = ${params.add(attr)}`,
+  bboxProbe: (params, attr, box) =>
+    'EXISTS (SELECT 1 FROM geo_boxes g JOIN geo_rtree r ON r.id = g.id' +
+    ` WHERE g.entity_pk = e.pk AND g.attr = ${params.add(attr)}` +
+    ` AND r.min_lon <= ${params.add(box[2])} AND r.max_lon >= ${params.add(box[0])}` +
+    ` AND r.min_lat <= ${params.add(box[3])} AND r.max_lat >= ${params.add(box[1])})`,
 };

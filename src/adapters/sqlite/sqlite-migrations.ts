@@ -65,4 +65,13 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'probe-indexes',
+    // Queries probe each candidate entity's attribute rows (sql/condition-sql.ts).
+    statements: [
+      `CREATE INDEX attr_values_entity_attr ON attr_values (entity_pk, attr)`,
+      `DROP INDEX attr_values_entity`,
+    ],
+  },
 ];
