@@ -25,6 +25,7 @@ import { DEFAULT_TENANT } from '../ngsi-ld/model.js';
 import { createEntityBatchOperations } from './entity-batch.service.js';
 import type { ParsedEntity } from './entity-batch.service.js';
 import { requireEntity } from './entity-guards.js';
+import { createGroupCommit } from './group-commit.js';
 import type {
   AttributeSummary,
   EntityMutation,
@@ -47,9 +48,11 @@ export function createEntityService(deps: EntityServiceDeps) {
   const knownTenants = new Set<string>([DEFAULT_TENANT]);
   const now = () => deps.clock().toISOString();
 
+  // Single-entity writes of concurrent requests share transactions (group-commit.ts).
+  const writes = createGroupCommit(store);
+
   async function mutateOne<R>(tenant: string, mutation: EntityMutation<R>, createTenant = false) {
-    const [result] = await store.mutate(tenant, [mutation], { createTenant });
-    if (!result) throw new Error('store returned no result for a mutation');
+    const result = await writes.submit(tenant, mutation, createTenant);
     if (!result.ok) throw result.error;
     if (createTenant) knownTenants.add(tenant);
     return result;

@@ -72,11 +72,17 @@ export const POSTGRES_MIGRATIONS: readonly SqlMigration[] = [
   },
   {
     version: 3,
-    name: 'probe-indexes',
-    // Queries probe each candidate entity's attribute rows (sql/condition-sql.ts).
+    name: 'probe-and-partial-indexes',
+    // Per-entity probes (sql/condition-sql.ts) read (entity_pk, attr); each row lands in one
+    // partial index chosen by its kind, so a batch write touches half as many b-trees.
     statements: [
       `CREATE INDEX attr_values_entity_attr ON attr_values (entity_pk, attr)`,
       `DROP INDEX attr_values_entity`,
+      `CREATE INDEX attr_values_existence ON attr_values (tenant, attr, num, str) WHERE kind = 'e'`,
+      `DROP INDEX attr_values_num`,
+      `CREATE INDEX attr_values_num ON attr_values (tenant, attr, kind, num) WHERE kind <> 'e' AND num IS NOT NULL`,
+      `DROP INDEX attr_values_str`,
+      `CREATE INDEX attr_values_str ON attr_values (tenant, attr, kind, left(str, ${STR_INDEX_PREFIX})) WHERE kind <> 'e' AND str IS NOT NULL`,
     ],
   },
 ];

@@ -13,8 +13,12 @@ function kindsSql(column: string, kinds: readonly string[]): string {
   return `${column} IN (${kinds.map((kind) => `'${kind}'`).join(', ')})`;
 }
 
+/**
+ * Value rows sit in partial indexes (`WHERE kind <> 'e' AND num|str IS NOT NULL`, see the
+ * migrations): every value test repeats that condition literally so both engines use them.
+ */
 function rowTestSql(dialect: SqlDialect, params: SqlParams, alias: string, test: RowTest): string {
-  const kinds = kindsSql(`${alias}.kind`, test.kinds);
+  const kinds = `${kindsSql(`${alias}.kind`, test.kinds)} AND ${alias}.kind <> 'e'`;
   if (test.op === 'any') return kinds;
   const column = `${alias}.${test.column}`;
   let predicate: string;
@@ -67,7 +71,7 @@ function setSql(
     case 'type':
       return `SELECT entity_pk AS pk FROM entity_types WHERE tenant = ${params.add(tenant)} AND type = ${params.add(condition.type)}`;
     case 'attrs':
-      return `SELECT entity_pk AS pk FROM attr_values WHERE tenant = ${params.add(tenant)} AND ${dialect.inList(params, 'attr', condition.attrs, 'text')} AND kind = 'e'`;
+      return `SELECT entity_pk AS pk FROM attr_values WHERE kind = 'e' AND tenant = ${params.add(tenant)} AND ${dialect.inList(params, 'attr', condition.attrs, 'text')}`;
     case 'target':
       return `SELECT entity_pk AS pk FROM attr_values WHERE tenant = ${params.add(tenant)} AND attr = ${params.add(condition.attr)} AND kind = 'e' AND num = 1`;
     case 'value': {

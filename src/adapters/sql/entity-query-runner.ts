@@ -37,6 +37,12 @@ export const DRIVER_MAX = 300;
 
 const DRIVABLE = new Set<Condition['kind']>(['ids', 'type', 'attrs', 'target', 'value', 'bbox']);
 
+/** Leaves whose set query reads an index (a test on the kind alone has none to read). */
+function isIndexed(leaf: Condition): boolean {
+  if (!DRIVABLE.has(leaf.kind)) return false;
+  return leaf.kind !== 'value' || leaf.tests.every((test) => test.op !== 'any');
+}
+
 /** Picks the most selective conjunct as driver, when one is selective enough. */
 export async function planCandidates(
   condition: Condition,
@@ -45,7 +51,7 @@ export async function planCandidates(
   const conjuncts = condition.kind === 'and' ? condition.items : [condition];
   let best: { leaf: Condition; size: number } | undefined;
   for (const leaf of conjuncts) {
-    if (!DRIVABLE.has(leaf.kind)) continue;
+    if (!isIndexed(leaf)) continue;
     const size =
       leaf.kind === 'ids' ? leaf.ids.length : await reader.estimate(leaf, DRIVER_MAX + 1);
     if (size <= DRIVER_MAX && (best === undefined || size < best.size)) best = { leaf, size };

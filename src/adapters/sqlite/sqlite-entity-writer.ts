@@ -29,7 +29,7 @@ export function createSqliteEntityWriter(db: SqliteDatabase): SqliteEntityWriter
     deleteBoxes: db.prepare('DELETE FROM geo_boxes WHERE entity_pk = ?'),
     insertType: db.prepare('INSERT INTO entity_types (tenant, type, entity_pk) VALUES (?, ?, ?)'),
     insertValue: db.prepare(
-      'INSERT INTO attr_values (tenant, attr, kind, inst, num, str, entity_pk) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO attr_values (entity_pk, seq, tenant, attr, kind, inst, num, str) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     insertBox: db.prepare('INSERT INTO geo_boxes (tenant, attr, entity_pk) VALUES (?, ?, ?)'),
     insertRtree: db.prepare(
@@ -47,8 +47,9 @@ export function createSqliteEntityWriter(db: SqliteDatabase): SqliteEntityWriter
   function insertIndexRows(tenant: string, pk: number, entity: Entity): void {
     const rows = buildEntityIndexRows(entity);
     for (const type of rows.types) statements.insertType.run(tenant, type, pk);
-    for (const row of rows.values)
-      statements.insertValue.run(tenant, row.attr, row.kind, row.inst, row.num, row.str, pk);
+    rows.values.forEach((row, seq) =>
+      statements.insertValue.run(pk, seq, tenant, row.attr, row.kind, row.inst, row.num, row.str),
+    );
     for (const { attr, box } of rows.boxes) {
       const id = statements.insertBox.run(tenant, attr, pk).lastInsertRowid;
       statements.insertRtree.run(id, box[0], box[2], box[1], box[3]);

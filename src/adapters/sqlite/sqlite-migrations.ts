@@ -67,11 +67,30 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
   },
   {
     version: 3,
-    name: 'probe-indexes',
-    // Queries probe each candidate entity's attribute rows (sql/condition-sql.ts).
+    name: 'compact-index-rows',
+    // Each index row now lands in two b-trees instead of four: the table itself, clustered
+    // by entity (the per-entity probes of sql/condition-sql.ts read it by primary key), and
+    // one partial index chosen by the row's kind. Writes of a batch halve; queries name the
+    // partial indexes' conditions literally (`kind = 'e'`, `kind <> 'e'`) so SQLite uses them.
     statements: [
-      `CREATE INDEX attr_values_entity_attr ON attr_values (entity_pk, attr)`,
-      `DROP INDEX attr_values_entity`,
+      `CREATE TABLE attr_values_v3 (
+        entity_pk INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        tenant TEXT NOT NULL,
+        attr TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        inst INTEGER NOT NULL,
+        num REAL,
+        str TEXT,
+        PRIMARY KEY (entity_pk, seq)
+      ) WITHOUT ROWID`,
+      `INSERT INTO attr_values_v3 (entity_pk, seq, tenant, attr, kind, inst, num, str)
+        SELECT entity_pk, rowid, tenant, attr, kind, inst, num, str FROM attr_values`,
+      `DROP TABLE attr_values`,
+      `ALTER TABLE attr_values_v3 RENAME TO attr_values`,
+      `CREATE INDEX attr_values_existence ON attr_values (tenant, attr, num, str) WHERE kind = 'e'`,
+      `CREATE INDEX attr_values_num ON attr_values (tenant, attr, kind, num) WHERE kind <> 'e' AND num IS NOT NULL`,
+      `CREATE INDEX attr_values_str ON attr_values (tenant, attr, kind, str) WHERE kind <> 'e' AND str IS NOT NULL`,
     ],
   },
 ];

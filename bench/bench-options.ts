@@ -1,0 +1,117 @@
+/** The command line of `npm run bench` (see README.md). */
+import { parseArgs } from 'node:util';
+
+export type Adapter = 'sqlite' | 'postgres';
+
+export const SCENARIOS = [
+  'retrieve',
+  'partial-update',
+  'create',
+  'query-q',
+  'query-geo',
+  'batch-upsert',
+] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  adapters: Adapter[];
+  /** Seconds of each measured load. */
+  durationSec: number;
+  /** Seconds of load before each measurement (not recorded). */
+  warmupSec: number;
+  connections: number;
+  /** Entities loaded for the query scenarios and the memory figure. */
+  queryEntities: number;
+  /** Entities created before the retrieve and partial-update scenarios. */
+  seedEntities: number;
+  /** Timed runs of the batch-upsert scenario. */
+  upsertRuns: number;
+  only: ScenarioName | undefined;
+  /** Administrative connection used to create and drop the benchmark databases. */
+  postgresUrl: string;
+  /** When set, the Civis servers run with --cpu-prof and write their profiles here. */
+  profileDir: string | undefined;
+  /** Also write the JSON report to this file (stdout of `npm run` starts with npm's banner). */
+  output: string | undefined;
+  quick: boolean;
+  skipBuild: boolean;
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+  --adapter sqlite|postgres|both   storage under test (default both)
+  --quick                          smoke test: 2 s loads, 10,000 query entities
+  --only <scenario>                one of ${SCENARIOS.join(', ')}
+  --duration <s>                   seconds of each measurement (default 10, quick 2)
+  --warmup <s>                     seconds of warm-up load (default 2, quick 0.5)
+  --connections <n>                concurrent connections (default 50)
+  --entities <n>                   entities stored for the query scenarios (default 100000)
+  --postgres-url <url>             admin connection (default postgres://postgres@127.0.0.1:5432/postgres)
+  --profile <dir>                  run the Civis servers with --cpu-prof into <dir>
+  --output <file>                  also write the JSON report to <file>
+  --skip-build                     use the existing dist/ build`;
+
+export function parseBenchOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      adapter: { type: 'string', default: 'both' },
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string', default: '50' },
+      entities: { type: 'string' },
+      'postgres-url': {
+        type: 'string',
+        default: 'postgres://postgres@127.0.0.1:5432/postgres',
+      },
+      profile: { type: 'string' },
+      output: { type: 'string' },
+      'skip-build': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) throw new UsageError('');
+  const quick = values.quick === true;
+  const adapters = parseAdapters(values.adapter ?? 'both');
+  const only = values.only;
+  if (only !== undefined && !(SCENARIOS as readonly string[]).includes(only)) {
+    throw new UsageError(`--only: unknown scenario '${only}'`);
+  }
+  const queryEntities = positive('entities', values.entities ?? (quick ? '10000' : '100000'));
+  return {
+    adapters,
+    durationSec: positive('duration', values.duration ?? (quick ? '2' : '10')),
+    warmupSec: nonNegative('warmup', values.warmup ?? (quick ? '0.5' : '2')),
+    connections: positive('connections', values.connections ?? '50'),
+    queryEntities,
+    seedEntities: Math.min(10_000, queryEntities),
+    upsertRuns: quick ? 5 : 20,
+    only: only as ScenarioName | undefined,
+    postgresUrl: values['postgres-url'] ?? '',
+    profileDir: values.profile,
+    output: values.output,
+    quick,
+    skipBuild: values['skip-build'] === true,
+  };
+}
+
+export class UsageError extends Error {}
+
+function parseAdapters(value: string): Adapter[] {
+  if (value === 'both') return ['sqlite', 'postgres'];
+  if (value === 'sqlite' || value === 'postgres') return [value];
+  throw new UsageError(`--adapter: expected sqlite, postgres or both, got '${value}'`);
+}
+
+function positive(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name}: expected a positive number`);
+  return n;
+}
+
+function nonNegative(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name}: expected a number ≥ 0`);
+  return n;
+}

@@ -1,0 +1,78 @@
+/** The JSON document `npm run bench` prints (described in README.md). */
+import { cpus, loadavg, totalmem } from 'node:os';
+import type { Adapter, ScenarioName } from './bench-options.js';
+import type { LoadResult } from './load.js';
+import type { Percentiles } from './stats.js';
+import type { LoadTarget } from './targets.js';
+
+export interface ScenarioResult {
+  scenario: ScenarioName;
+  adapter: Adapter;
+  requestsPerSec: number;
+  latencyMs: Percentiles;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  /** requestsPerSec divided by the baseline's for the same method family (GET or body-carrying). */
+  baselineRatio: number;
+  /** Query scenarios: mean number of entities per answer, over sample queries sent beforehand. */
+  averageResults?: number;
+  target: LoadTarget;
+  met: boolean;
+}
+
+export interface RssReport {
+  adapter: Adapter;
+  entities: number;
+  afterLoadMiB: number;
+  afterQueriesMiB: number | null;
+  targetMaxMiB: number;
+  met: boolean;
+}
+
+export interface BatchUpsertReport {
+  adapter: Adapter;
+  entitiesPerBatch: number;
+  /** Batches that created new entities, while loading the query data set (store growing). */
+  create: { runs: number; medianMs: number; p95Ms: number };
+  /** Batches that replaced existing entities, in a store holding the query data set. */
+  replace: { runs: number; medianMs: number; p95Ms: number };
+  targetMaxMedianMs: number;
+  met: boolean;
+}
+
+export interface BaselineReport {
+  get: LoadResult;
+  post: LoadResult;
+}
+
+export interface BenchReport {
+  machine: { cpus: number; cpuModel: string; memGiB: number; node: string; loadAverage: number[] };
+  date: string;
+  settings: {
+    connections: number;
+    pipelining: 1;
+    durationSec: number;
+    warmupSec: number;
+    queryEntities: number;
+    seedEntities: number;
+    quick: boolean;
+  };
+  baseline: BaselineReport | null;
+  results: ScenarioResult[];
+  rss: RssReport[];
+  batchUpsert: BatchUpsertReport[];
+  /** False when any request failed or answered non-2xx: the figures are then not valid. */
+  valid: boolean;
+  problems: string[];
+}
+
+export function describeMachine(): BenchReport['machine'] {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * `npm run bench`: builds Civis, measures the baseline HTTP server, then each storage
+ * adapter, and prints one JSON report on stdout (progress and a summary on stderr).
+ * Exits 1 when a request failed or answered non-2xx: such figures are not valid.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { benchAdapter } from './adapter-run.js';
+import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from './bench-options.js';
+import { note } from './progress.js';
+import { describeMachine, type BenchReport } from './report.js';
+import { benchBaseline } from './scenarios/baseline.scenario.js';
+import { printSummary } from './summary.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+async function main(): Promise<number> {
+  let options: BenchOptions;
+  try {
+    options = parseBenchOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message ? `${error.message}\n` : ''}${USAGE}\n`);
+    return 2;
+  }
+  const machine = describeMachine();
+  if (!options.skipBuild) build();
+  const settings = {
+    durationSec: options.durationSec,
+    warmupSec: options.warmupSec,
+    connections: options.connections,
+  };
+  const report: BenchReport = {
+    machine,
+    date: new Date().toISOString(),
+    settings: {
+      ...settings,
+      pipelining: 1,
+      queryEntities: options.queryEntities,
+      seedEntities: options.seedEntities,
+      quick: options.quick,
+    },
+    baseline: await benchBaseline(settings),
+    results: [],
+    rss: [],
+    batchUpsert: [],
+    valid: true,
+    problems: [],
+  };
+  for (const adapter of options.adapters) {
+    const adapterReport = await benchAdapter(adapter, options, report.baseline);
+    report.results.push(...adapterReport.results);
+    if (adapterReport.rss) report.rss.push(adapterReport.rss);
+    if (adapterReport.batchUpsert) report.batchUpsert.push(adapterReport.batchUpsert);
+  }
+  report.problems = findProblems(report);
+  report.valid = report.problems.length === 0;
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  process.stdout.write(json);
+  if (options.output !== undefined) writeFileSync(options.output, json);
+  printSummary(report);
+  for (const problem of report.problems) process.stderr.write(`INVALID RUN: ${problem}\n`);
+  return report.valid ? 0 : 1;
+}
+
+function build(): void {
+  note('npm run build');
+  // The build's output goes to stderr: stdout carries only the report.
+  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+  if (result.status !== 0)
+    throw new Error('npm run build failed (see above); --skip-build uses dist/ as it is');
+}
+
+function findProblems(report: BenchReport): string[] {
+  const problems: string[] = [];
+  const rows = [
+    ...(report.baseline
+      ? [
+          { name: 'baseline GET', ...report.baseline.get },
+          { name: 'baseline POST', ...report.baseline.post },
+        ]
+      : []),
+    ...report.results.map((r) => ({ name: `${r.adapter} ${r.scenario}`, ...r })),
+  ];
+  for (const row of rows) {
+    if (row.errors > 0 || row.non2xx > 0) {
+      problems.push(`${row.name}: ${row.errors} errors, ${row.non2xx} non-2xx responses`);
+    }
+  }
+  return problems;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
