@@ -3,8 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import {
   ETSI_ERRORS,
   NGSI,
+  TEST_CONTEXT_URL,
   createTestApp,
   jsonRequest,
+  linkTo,
   type TestApp,
 } from '../support/test-app.js';
 import { streetlight } from '../support/sample-entities.js';
@@ -94,6 +96,43 @@ describe('NGSI-LD Query Entities (NGSI-LD 6.4.3.2, 4.9, 4.10)', () => {
     assert.equal(await byCount('refStreet=="urn:ngsi-ld:Street:3"'), 1);
     assert.equal(await byCount('powerState.observedAt>=2026-11-01T00:00:00Z'), 30);
     assert.equal(await byCount('status~="^def"'), 5);
+  });
+
+  it('q compares VocabProperty values as expanded terms (4.9)', async () => {
+    const van = {
+      id: 'urn:ngsi-ld:Vehicle:van',
+      type: 'Vehicle',
+      category: { type: 'VocabProperty', vocab: 'Delivery' },
+      label: 'Delivery',
+    };
+    const created = await t.request(
+      jsonRequest('POST', `${NGSI}/entities`, van, linkTo(TEST_CONTEXT_URL)),
+    );
+    assert.equal(created.statusCode, 201);
+    const byVocab = await t.request({
+      method: 'GET',
+      url: `${NGSI}/entities?type=Vehicle&q=${encodeURIComponent('category=="Delivery"')}`,
+      headers: linkTo(TEST_CONTEXT_URL),
+    });
+    assert.deepEqual(ids(byVocab), ['urn:ngsi-ld:Vehicle:van']);
+    const byIri = await t.request({
+      method: 'GET',
+      url: `${NGSI}/entities?type=Vehicle&q=${encodeURIComponent('category=="https://city.example.org/ns#Delivery"')}`,
+      headers: linkTo(TEST_CONTEXT_URL),
+    });
+    assert.deepEqual(ids(byIri), ['urn:ngsi-ld:Vehicle:van']);
+    const plainText = await t.request({
+      method: 'GET',
+      url: `${NGSI}/entities?type=Vehicle&q=${encodeURIComponent('label=="Delivery"')}`,
+      headers: linkTo(TEST_CONTEXT_URL),
+    });
+    assert.deepEqual(ids(plainText), ['urn:ngsi-ld:Vehicle:van']);
+    const notEqual = await t.request({
+      method: 'GET',
+      url: `${NGSI}/entities?type=Vehicle&q=${encodeURIComponent('category!="Delivery"')}`,
+      headers: linkTo(TEST_CONTEXT_URL),
+    });
+    assert.deepEqual(ids(notEqual), []);
   });
 
   it('q syntax errors are 400 with the position', async () => {

@@ -191,6 +191,10 @@ export function describeQueryContract(makeStore: MakeStore): void {
 
     it('q compares VocabProperty IRIs, typed dates and JSON values', async () => {
       await check({ q: q('category==http://example.org/Delivery') }, ['Truck:1']);
+      // The request's context expands the term before it meets the stored IRI (query.md §2.3).
+      const vocabularyTerms = { Delivery: iri('Delivery') };
+      await check({ q: q('category=="Delivery"'), vocabularyTerms }, ['Truck:1']);
+      await check({ q: q('category!="Delivery"'), vocabularyTerms }, []);
       await check({ q: q('reading>=2024-01-01T00:00:00Z') }, ['Sensor:1']);
       await check({ q: q('reading=="2024-03-01T00:00:00Z"') }, ['Sensor:1']);
       await check({ q: q('raw[x]==1') }, ['Sensor:1']);

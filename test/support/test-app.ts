@@ -21,6 +21,8 @@ export const TEST_CONTEXT = {
     status: 'city:status',
     powerState: 'city:powerState',
     illuminance: 'city:illuminance',
+    category: 'city:category',
+    Delivery: 'city:Delivery',
   },
 };
 

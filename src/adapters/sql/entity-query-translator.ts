@@ -35,7 +35,7 @@ export function translateEntityQuery(query: EntityQuery): Translation {
   if (query.attrs !== undefined && query.attrs.length > 0) {
     parts.push({ condition: { kind: 'attrs', attrs: [...new Set(query.attrs)] }, exact: true });
   }
-  if (query.q !== undefined) parts.push(translateQ(query.q));
+  if (query.q !== undefined) parts.push(translateQ(query.q, query.vocabularyTerms));
   if (query.geoQ !== undefined) parts.push({ condition: translateGeo(query.geoQ), exact: false });
   // idPattern and scopeQ are left to the exact filter.
   if (query.idPattern !== undefined || query.scopeQ !== undefined)

@@ -184,3 +184,31 @@ describe('translateQ', () => {
     });
   });
 });
+
+describe('translateQ with vocabulary terms', () => {
+  it('translateQ compares VocabProperty rows with the expanded term and other rows with the text', () => {
+    const t = translateQ(term('a', '==', scalar(str('Delivery'))), {
+      Delivery: 'http://x.org/Delivery',
+    });
+    assert.deepEqual(t, {
+      condition: {
+        kind: 'value',
+        attr: 'a',
+        tests: [
+          { kinds: ['s', 'r'], column: 'str', op: '=', value: 'Delivery' },
+          { kinds: ['v'], column: 'str', op: '=', value: 'http://x.org/Delivery' },
+        ],
+      },
+      exact: true,
+    });
+  });
+
+  it('translateQ keeps a text without expansion as one test', () => {
+    const t = translateQ(term('a', '==', scalar(str('ok'))), { Delivery: 'http://x.org/Delivery' });
+    assert.deepEqual(t.condition, {
+      kind: 'value',
+      attr: 'a',
+      tests: [{ kinds: ['s', 'v', 'r'], column: 'str', op: '=', value: 'ok' }],
+    });
+  });
+});

@@ -28,8 +28,8 @@ interface Tests {
 
 /**
  * Strings compare with Property-like and VocabProperty elements, and — for `==`/`!=`
- * only — with Relationship targets. VocabProperty elements compare with the query text
- * as is: the store's filter expands nothing (the evaluator's default identity expansion).
+ * only — with Relationship targets. VocabProperty elements are IRIs and compare with the
+ * query text expanded (`EntityQuery.vocabularyTerms`, see withVocabulary below).
  */
 function stringKinds(op: Comparison | 'between'): ValueRowKind[] {
   return op === '=' || op === 'between' ? ['s', 'v', 'r'] : ['s', 'v'];
@@ -142,7 +142,34 @@ const ORDERING: Partial<Record<QOperator, Comparison>> = {
   '>=': '>=',
 };
 
-function translateTerm(term: QTerm): Translation {
+/**
+ * Splits text tests so that VocabProperty rows (`v`) compare with the expanded terms and
+ * the other kinds with the text as written, as the evaluator does.
+ */
+function withVocabulary(tests: Tests, terms: Record<string, string>): Tests {
+  const expand = (value: number | string) =>
+    typeof value === 'string' ? (terms[value] ?? null) : null;
+  const split = tests.tests.flatMap((test): RowTest[] => {
+    if (test.op === 'any' || test.column !== 'str' || !test.kinds.includes('v')) return [test];
+    const values =
+      test.op === 'in' ? test.values : test.op === 'between' ? [test.min, test.max] : [test.value];
+    if (values.every((value) => expand(value) === null)) return [test];
+    const others = test.kinds.filter((kind) => kind !== 'v');
+    const vocab = (value: number | string) => {
+      const iri = expand(value);
+      return iri === null ? value : encodeIndexText(iri);
+    };
+    let expanded: RowTest;
+    if (test.op === 'in') expanded = { ...test, kinds: ['v'], values: test.values.map(vocab) };
+    else if (test.op === 'between')
+      expanded = { ...test, kinds: ['v'], min: vocab(test.min), max: vocab(test.max) };
+    else expanded = { ...test, kinds: ['v'], value: vocab(test.value) };
+    return others.length > 0 ? [{ ...test, kinds: others }, expanded] : [expanded];
+  });
+  return { tests: split, exact: tests.exact };
+}
+
+function translateTerm(term: QTerm, terms: Record<string, string>): Translation {
   const { path, op, value } = term;
   const attr = path.attr;
   const deep = path.subAttrs.length > 0 || path.member !== undefined || path.jsonPath !== undefined;
@@ -151,9 +178,11 @@ function translateTerm(term: QTerm): Translation {
   const target: Condition = { kind: 'target', attr };
   if (op === undefined || value === undefined) return { condition: target, exact: true };
   let tests: Tests | undefined;
-  if (op === '==') tests = equalityTests(value);
+  const vocabulary = (found: Tests | undefined) =>
+    found === undefined ? undefined : withVocabulary(found, terms);
+  if (op === '==') tests = vocabulary(equalityTests(value));
   else if (op === '!=') {
-    tests = equalityTests(value);
+    tests = vocabulary(equalityTests(value));
     // NOT EXISTS over a superset would drop matches: only an exact test may be negated.
     if (tests?.exact === true)
       return { condition: { kind: 'noValue', attr, tests: tests.tests }, exact: true };
@@ -161,19 +190,20 @@ function translateTerm(term: QTerm): Translation {
   } else {
     const comparison = ORDERING[op];
     if (comparison !== undefined && value.kind === 'scalar')
-      tests = scalarTests(value.scalar, comparison);
+      tests = vocabulary(scalarTests(value.scalar, comparison));
   }
   if (tests === undefined) return { condition: target, exact: false };
   return { condition: { kind: 'value', attr, tests: tests.tests }, exact: tests.exact };
 }
 
-export function translateQ(q: QExpr): Translation {
+/** `vocabularyTerms`: expansions of q's text values for VocabProperty comparisons. */
+export function translateQ(q: QExpr, vocabularyTerms: Record<string, string> = {}): Translation {
   switch (q.kind) {
     case 'and':
-      return andAll(q.terms.map(translateQ));
+      return andAll(q.terms.map((t) => translateQ(t, vocabularyTerms)));
     case 'or':
-      return orAll(q.terms.map(translateQ));
+      return orAll(q.terms.map((t) => translateQ(t, vocabularyTerms)));
     case 'term':
-      return translateTerm(q);
+      return translateTerm(q, vocabularyTerms);
   }
 }

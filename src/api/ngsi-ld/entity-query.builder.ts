@@ -4,10 +4,12 @@
  */
 import type { JsonLdContext } from '../../ngsi-ld/context/json-ld-context.js';
 import { parseGeoQuery } from '../../ngsi-ld/geo/geo-query-parser.js';
-import { assertUri } from '../../ngsi-ld/entity/names.js';
+import { assertUri, isValidTypeName } from '../../ngsi-ld/entity/names.js';
 import { badRequestData } from '../../ngsi-ld/problem-details.js';
 import { compileIdPattern } from '../../ngsi-ld/query/id-pattern.js';
+import { qTexts } from '../../ngsi-ld/query/q-evaluator.js';
 import { parseQ } from '../../ngsi-ld/query/q-parser.js';
+
 import type { EntityQuery } from '../../ngsi-ld/query/query.types.js';
 import { parseScopeQuery } from '../../ngsi-ld/query/scope-query.js';
 import { parseTypeSelector } from '../../ngsi-ld/query/type-selector.js';
@@ -47,7 +49,11 @@ export function buildEntityQuery(
     if (types) query.types = types;
   }
   if (input.attrs) query.attrs = input.attrs.map(expand);
-  if (input.q !== undefined) query.q = parseQ(input.q, expand);
+  if (input.q !== undefined) {
+    query.q = parseQ(input.q, expand);
+    const vocabularyTerms = expandedTexts(qTexts(query.q), context);
+    if (vocabularyTerms) query.vocabularyTerms = vocabularyTerms;
+  }
   if (input.scopeQ !== undefined) query.scopeQ = parseScopeQuery(input.scopeQ);
   const geoQ = parseGeoQuery(
     {
@@ -77,4 +83,21 @@ export function buildEntityQuery(
     );
   }
   return query;
+}
+
+/**
+ * Text values that are terms of the request's @context, with their IRIs: compared with a
+ * VocabProperty, `category=="Delivery"` means the expanded term (NGSI-LD 4.9).
+ */
+function expandedTexts(
+  texts: string[],
+  context: JsonLdContext,
+): Record<string, string> | undefined {
+  const terms: Record<string, string> = {};
+  for (const text of texts) {
+    if (!isValidTypeName(text)) continue;
+    const iri = context.expandTerm(text);
+    if (iri !== text) terms[text] = iri;
+  }
+  return Object.keys(terms).length > 0 ? terms : undefined;
 }

@@ -13,7 +13,8 @@ import type { EntityQuery } from './query.types.js';
 
 /**
  * True when `entity` matches every filter of `query` (pagination fields are ignored).
- * `expandValue` expands q values compared with VocabProperty targets.
+ * `expandValue` expands q values compared with VocabProperty targets; by default the
+ * query's own `vocabularyTerms`.
  */
 export function matchesEntityQuery(
   entity: Entity,
@@ -33,7 +34,13 @@ export function matchesEntityQuery(
   // compileIdPattern reuses the cached compiled regex, so this costs a map look-up.
   if (query.idPattern !== undefined && !compileIdPattern(query.idPattern)(entity.id)) return false;
   if (query.scopeQ !== undefined && !matchesScopeQuery(entity.scope, query.scopeQ)) return false;
-  if (query.q !== undefined && !matchesQ(entity, query.q, expandValue)) return false;
+  if (query.q !== undefined && !matchesQ(entity, query.q, expandValue ?? vocabularyOf(query)))
+    return false;
   if (query.geoQ !== undefined && !matchesGeoQuery(entity, query.geoQ)) return false;
   return true;
+}
+
+function vocabularyOf(query: EntityQuery): ((term: string) => string) | undefined {
+  const terms = query.vocabularyTerms;
+  return terms === undefined ? undefined : (term) => terms[term] ?? term;
 }

@@ -150,3 +150,17 @@ export function qAttributes(q: QExpr): string[] {
   if (q.kind === 'term') return [q.path.attr];
   return [...new Set(q.terms.flatMap(qAttributes))];
 }
+
+/** The text values (quoted strings and URIs) a q expression compares with, each once. */
+export function qTexts(q: QExpr): string[] {
+  if (q.kind !== 'term') return [...new Set(q.terms.flatMap(qTexts))];
+  const value = q.value;
+  if (value === undefined || value.kind === 'regex') return [];
+  const scalars =
+    value.kind === 'scalar'
+      ? [value.scalar]
+      : value.kind === 'list'
+        ? value.items
+        : [value.min, value.max];
+  return scalars.flatMap((s) => (s.type === 'string' || s.type === 'uri' ? [s.value] : []));
+}

@@ -100,6 +100,12 @@ export interface EntityQuery {
   /** Expanded attribute IRIs: the entity must have at least one (legacy `attrs`). */
   attrs?: string[];
   q?: QExpr;
+  /**
+   * The request context's expansion (term → IRI) of q's text values that expand to
+   * something else: VocabProperty values are IRIs, so they are compared expanded
+   * (NGSI-LD 4.9, query.md §2.3).
+   */
+  vocabularyTerms?: Record<string, string>;
   geoQ?: GeoQuery;
   scopeQ?: ScopeQuery;
   limit: number;
