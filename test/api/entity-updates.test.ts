@@ -75,6 +75,18 @@ describe('NGSI-LD entity updates (NGSI-LD 6.5–6.7)', () => {
     assert.deepEqual((await get()).lanternHeight, { type: 'Property', value: 20, unitCode: 'MTR' });
   });
 
+  it('mergeEntity keeps the value when a normalized fragment gives only members (entities.md §5)', async () => {
+    const res = await t.request(
+      jsonRequest('PATCH', URL_, { lanternHeight: { type: 'Property', unitCode: 'FOT' } }),
+    );
+    assert.equal(res.statusCode, 204);
+    assert.deepEqual((await get()).lanternHeight, { type: 'Property', value: 10, unitCode: 'FOT' });
+    const added = await t.request(
+      jsonRequest('PATCH', URL_, { brandNew: { type: 'Property', unitCode: 'FOT' } }),
+    );
+    assert.equal(added.statusCode, 400);
+  });
+
   it('mergeEntity accepts application/merge-patch+json', async () => {
     const res = await t.request({
       method: 'PATCH',

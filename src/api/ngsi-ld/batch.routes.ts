@@ -58,12 +58,16 @@ async function parseElements<T>(
   return items;
 }
 
+/** Batch update (append semantics) or merge: `merging` allows NGSI-LD Null and payload-less attributes. */
 function parseFragmentWithId(
   item: unknown,
   context: JsonLdContext,
-  allowNull: boolean,
+  merging: boolean,
 ): EntityFragment & { id: string } {
-  const fragment = parseEntityFragment(item, context, { allowNull });
+  const fragment = parseEntityFragment(item, context, {
+    allowNull: merging,
+    payloadOptional: merging,
+  });
   if (fragment.id === undefined)
     throw badRequestData('Each entity of a batch update must have an id');
   return { ...fragment, id: fragment.id };

@@ -158,6 +158,7 @@ export function entityRoutes(deps: EntityRoutesDeps): RouteSpec[] {
           allowNull: true,
           simplified,
           requireNonEmpty: true,
+          payloadOptional: true,
         });
         checkBodyId(fragment.id, id);
         const observedAt = request.query.get('observedAt');

@@ -29,6 +29,11 @@ export interface AttributeParseOptions {
   simplified?: boolean;
   /** Partial Attribute Update: a normalized fragment may omit its payload member. */
   partial?: boolean;
+  /**
+   * Merge Entity: an instance with an explicit `type` may omit its payload member, since
+   * members a merge fragment leaves out are kept (entities.md §5).
+   */
+  payloadOptional?: boolean;
 }
 
 /** Predefined GeoProperties (NGSI-LD 4.7): these names must hold GeoProperties. */
@@ -189,7 +194,7 @@ function buildInstance(
   const payloadMember = PAYLOAD_MEMBER[kind];
   const attribute: Attribute = { type: kind };
   const subAttrs: AttributeMap = {};
-  const childOptions = { allowNull: options.allowNull };
+  const childOptions = { allowNull: options.allowNull, payloadOptional: options.payloadOptional };
   for (const [key, member] of Object.entries(raw)) {
     if (key === 'type' || IGNORED_MEMBERS.has(key)) continue;
     if (member === null) {
@@ -211,7 +216,7 @@ function buildInstance(
       addInstances(subAttrs, subIri, instances, `attribute '${subPath}'`);
     }
   }
-  if (!(payloadMember in raw) && !options.partial) {
+  if (!(payloadMember in raw) && !options.partial && !options.payloadOptional) {
     throw badRequestData(`${where}: a ${kind} needs '${payloadMember}'`);
   }
   if (Object.keys(subAttrs).length > 0) attribute.attrs = subAttrs;

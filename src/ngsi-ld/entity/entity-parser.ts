@@ -28,6 +28,8 @@ export interface EntityFragmentOptions {
   simplified?: boolean;
   /** Reject a fragment that carries no attribute, type or scope. */
   requireNonEmpty?: boolean;
+  /** Merge: explicitly typed attributes may leave out their payload (AttributeParseOptions). */
+  payloadOptional?: boolean;
 }
 
 /**
@@ -97,6 +99,7 @@ export function parseEntityFragment(
   fragment.attrs = readAttributes(object, ctx, {
     allowNull: options.allowNull,
     simplified: options.simplified,
+    payloadOptional: options.payloadOptional,
   });
   const empty =
     Object.keys(fragment.attrs).length === 0 &&

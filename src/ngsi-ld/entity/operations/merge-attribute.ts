@@ -13,6 +13,7 @@ import {
   type JsonObject,
   type JsonValue,
 } from '../../model.js';
+import { badRequestData } from '../../problem-details.js';
 import { isNgsiLdNull } from '../entity-fragment.js';
 import { findInstance, stampNew, withInstance, withoutInstance } from './attribute-instances.js';
 import { overwriteOptionalMembers, payloadOf, setPayload } from './attribute-members.js';
@@ -48,6 +49,12 @@ export function mergeAttributeMap(
         if (previous === undefined) continue;
         merged = withoutInstance(merged, name, instance.datasetId);
       } else if (previous === undefined) {
+        // Only an existing attribute keeps what a fragment leaves out.
+        if (payloadOf(instance) === undefined) {
+          throw badRequestData(
+            `attribute '${path}${name}': a new ${instance.type} needs '${PAYLOAD_MEMBER[instance.type]}'`,
+          );
+        }
         merged = withInstance(merged, name, stampNew(instance, context.now));
       } else {
         const next = mergeInstance(previous, instance, `${path}${name}`, context);
