@@ -94,41 +94,5 @@ export interface Entity {
   attrs: AttributeMap;
 }
 
-/** Members of an attribute instance that are not sub-attributes (data-model.md §2). */
-export const ATTRIBUTE_STRUCTURAL_MEMBERS = new Set([
-  'type',
-  'value',
-  'object',
-  'objectList',
-  'valueList',
-  'languageMap',
-  'vocab',
-  'json',
-  'datasetId',
-  'observedAt',
-  'unitCode',
-  'valueType',
-  'objectType',
-  'expiresAt',
-  'createdAt',
-  'modifiedAt',
-  'deletedAt',
-  'instanceId',
-  'lang',
-]);
-
-/** Entity members that are not attributes. */
-export const ENTITY_STRUCTURAL_MEMBERS = new Set([
-  'id',
-  '@id',
-  'type',
-  '@type',
-  'scope',
-  '@context',
-  'createdAt',
-  'modifiedAt',
-  'deletedAt',
-]);
-
 /** The default tenant (no NGSILD-Tenant header); it always exists. */
 export const DEFAULT_TENANT = '';
