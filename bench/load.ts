@@ -10,6 +10,8 @@ export interface LoadSettings {
   durationSec: number;
   warmupSec: number;
   connections: number;
+  /** Send at this overall rate (requests/s) instead of as fast as possible. */
+  rate?: number;
 }
 
 export interface LoadRequest {
@@ -68,6 +70,7 @@ function runAutocannon(
     connections: settings.connections,
     pipelining: 1,
     duration: durationSec,
+    ...(settings.rate === undefined ? {} : { overallRate: settings.rate }),
     timeout: 10,
     requests: [template],
   });

@@ -17,6 +17,16 @@ export interface ScenarioResult {
   baselineRatio: number;
   /** Query scenarios: mean number of entities per answer, over sample queries sent beforehand. */
   averageResults?: number;
+  /**
+   * Latency targets: a second run at the target rate (not as fast as possible), since with a
+   * closed loop of N connections latency is only N ÷ throughput.
+   */
+  atTargetRate?: {
+    rate: number;
+    connections: number;
+    requestsPerSec: number;
+    latencyMs: Percentiles;
+  };
   target: LoadTarget;
   met: boolean;
 }

@@ -20,6 +20,11 @@ export function printSummary(report: BenchReport): void {
       (r.target.maxP95Ms === undefined ? '' : `, p95<${r.target.maxP95Ms}`) +
       (r.met ? ' met' : ' MISSED');
     lines.push(row(r.scenario, r.adapter, r.requestsPerSec, r.baselineRatio, r.latencyMs, target));
+    const at = r.atTargetRate;
+    if (at)
+      lines.push(
+        row(`  at ${at.rate} req/s`, r.adapter, at.requestsPerSec, Number.NaN, at.latencyMs, ''),
+      );
   }
   for (const b of report.batchUpsert) {
     lines.push(

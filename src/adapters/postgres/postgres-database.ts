@@ -17,6 +17,10 @@ export function connectPostgres(url: string, maxConnections: number): PostgresSq
   return postgres(url, {
     max: maxConnections,
     onnotice: () => undefined,
+    // Every statement is planned for its own parameter values, prepared or not: a cached
+    // generic plan knows neither a LIMIT nor a value's frequency, and could scan a whole
+    // table and sort it where a custom plan walks an index and stops at the page's end.
+    connection: { plan_cache_mode: 'force_custom_plan' },
     // Counts and primary keys are bigint; they stay far below 2^53.
     types: {
       bigint: {

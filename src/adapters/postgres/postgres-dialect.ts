@@ -1,7 +1,16 @@
 /**
  * PostgreSQL rendering of conditions (sql/sql-dialect.ts): `$n` placeholders, arrays for
- * lists, the GiST box index, and text tests written twice — on the indexed prefix
- * `left(str, N)` (a b-tree entry is size-limited) and on the whole text, which decides.
+ * lists, the GiST box index, text tests written twice — on the indexed prefix
+ * `left(str, N)` (a b-tree entry is size-limited) and on the whole text, which decides —
+ * and per-entity probes as scalar subqueries.
+ *
+ * Why not EXISTS: the planner turns `EXISTS (…)` into a semi-join and plans it from row
+ * estimates. Measured on 100,000 freshly loaded streetlights, `type=… & q=a==x;b=="y"`
+ * with `ORDER BY pk LIMIT 20` took 1.5 s without statistics and 0.66 s after ANALYZE (a
+ * hash of all 100,000 typed entities, then a join per probe over all of them), against
+ * 1–2 ms for `(SELECT true … LIMIT 1)`: a scalar subquery is never pulled up into a join,
+ * so it stays a filter run per entity in pk order, and the scan stops when the page is
+ * full, whatever the statistics say. The same holds for `NOT EXISTS` (anti-join).
  */
 import type { Comparison } from '../sql/query-condition.js';
 import type { SqlDialect, SqlParams } from '../sql/sql-dialect.js';
@@ -24,6 +33,10 @@ const prefix = (sql: string): string => `left(${sql}, ${STR_INDEX_PREFIX})`;
 function textPrefix(text: string): string {
   return Array.from(text).slice(0, STR_INDEX_PREFIX).join('');
 }
+
+/** `IS [NOT] NULL` keeps the test two-valued, as EXISTS is (`(SELECT true …)` is NULL without a row). */
+const exists = (body: string): string => `(SELECT true ${body} LIMIT 1) IS NOT NULL`;
+const notExists = (body: string): string => `(SELECT true ${body} LIMIT 1) IS NULL`;
 
 /** a < b implies prefix(a) <= prefix(b); the strict test stays on the whole text. */
 const PREFIX_OP: Record<Comparison, string> = {
@@ -54,6 +67,15 @@ export const postgresDialect: SqlDialect = {
     `SELECT entity_pk AS pk FROM geo_boxes WHERE box && box(point(${params.add(box[0])}, ${params.add(box[1])}), point(${params.add(box[2])}, ${params.add(box[3])}))` +
     ` AND tenant = ${params.add(tenant)} AND attr = ${params.add(attr)}`,
   bboxProbe: (params, attr, box) =>
-    `EXISTS (SELECT 1 FROM geo_boxes g WHERE g.entity_pk = e.pk AND g.attr = ${params.add(attr)}` +
-    ` AND g.box && box(point(${params.add(box[0])}, ${params.add(box[1])}), point(${params.add(box[2])}, ${params.add(box[3])})))`,
+    exists(
+      `FROM geo_boxes g WHERE g.entity_pk = e.pk AND g.attr = ${params.add(attr)}` +
+        ` AND g.box && box(point(${params.add(box[0])}, ${params.add(box[1])}), point(${params.add(box[2])}, ${params.add(box[3])}))`,
+    ),
+  exists,
+  notExists,
+  // The planner orders the quals of a scan by estimated cost, and every probe costs about
+  // the same; a BooleanTest is one qual, evaluated left to right with short-circuit. Measured:
+  // type last instead of first, 2.0 instead of 2.9 ms for a 3 % match rate.
+  inOrder: (test) => `(${test}) IS TRUE`,
+  joinKeys: (column) => `string_agg(${column}::text, ',')`,
 };

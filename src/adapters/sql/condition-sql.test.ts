@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { postgresDialect } from '../postgres/postgres-dialect.js';
 import { sqliteDialect } from '../sqlite/sqlite-dialect.js';
-import { renderCandidateCount, renderCandidateSelect, renderCappedCount } from './condition-sql.js';
+import {
+  parseJoinedKeys,
+  renderCandidateCount,
+  renderCandidateSelect,
+  renderCandidateSetCount,
+  renderCappedCount,
+  renderLeafKeys,
+  type CandidatePlan,
+} from './condition-sql.js';
 import type { Condition } from './query-condition.js';
 
 const HOSTILE = "x'); DROP TABLE entities; --";
@@ -93,6 +101,66 @@ describe('renderCandidateSelect', () => {
     );
     assert.deepEqual(rendered.params, ['t', 3]);
   });
+
+  it('renderCandidateSelect probes with scalar subqueries on PostgreSQL, never EXISTS', () => {
+    const { text } = renderCandidateSelect(
+      postgresDialect,
+      't',
+      { filter: everyLeaf },
+      { limit: 20 },
+    );
+    // EXISTS would become a semi-join planned from row estimates (postgres-dialect.ts).
+    assert.ok(!/EXISTS/.test(text), text);
+    assert.match(
+      text,
+      /\(SELECT true FROM entity_types t WHERE t\.entity_pk = e\.pk AND t\.type = \$\d+ LIMIT 1\) IS NOT NULL/,
+    );
+    assert.match(text, /\(SELECT true FROM attr_values y WHERE .* LIMIT 1\) IS NULL/);
+    assert.match(
+      text,
+      /\(SELECT true FROM geo_boxes g WHERE g\.entity_pk = e\.pk .* LIMIT 1\) IS NOT NULL/,
+    );
+  });
+
+  it('renderCandidateSelect keeps the probe order as written on PostgreSQL', () => {
+    const { text } = renderCandidateSelect(
+      postgresDialect,
+      't',
+      {
+        filter: {
+          kind: 'and',
+          items: [
+            { kind: 'target', attr: 'A' },
+            { kind: 'type', type: 'T' },
+          ],
+        },
+      },
+      { limit: 20 },
+    );
+    assert.match(
+      text,
+      /AND \(\(\(SELECT true FROM attr_values x .* IS NOT NULL\)\) IS TRUE ORDER BY/,
+    );
+    assert.ok(text.indexOf('attr_values') < text.indexOf('entity_types'), text);
+  });
+
+  it('renderCandidateSelect restricts to the driver keys, bound as one list', () => {
+    for (const dialect of [sqliteDialect, postgresDialect]) {
+      const rendered = renderCandidateSelect(
+        dialect,
+        't',
+        { driverKeys: [3, 5], filter: { kind: 'type', type: 'T' } },
+        { limit: 2 },
+      );
+      assert.match(rendered.text, /WHERE e\.tenant = (\?|\$1) AND e\.pk /);
+      assert.deepEqual(rendered.params, [
+        't',
+        dialect === sqliteDialect ? '[3,5]' : [3, 5],
+        'T',
+        2,
+      ]);
+    }
+  });
 });
 
 describe('renderCandidateCount', () => {
@@ -116,5 +184,76 @@ describe('renderCappedCount', () => {
       'SELECT COUNT(*) AS n FROM (SELECT entity_pk AS pk FROM entity_types WHERE tenant = $1 AND type = $2 LIMIT $3) AS c',
     );
     assert.deepEqual(rendered.params, ['t', 'T', 2001]);
+  });
+});
+
+describe('renderCandidateSetCount', () => {
+  it('renderCandidateSetCount counts a conjunction as one INTERSECT of index sets', () => {
+    const rendered = renderCandidateSetCount(postgresDialect, 't', {
+      filter: {
+        kind: 'and',
+        items: [
+          { kind: 'type', type: 'T' },
+          { kind: 'target', attr: 'A' },
+        ],
+      },
+    });
+    assert.equal(
+      rendered.text,
+      "SELECT COUNT(*) AS n FROM (SELECT entity_pk AS pk FROM entity_types WHERE tenant = $1 AND type = $2 INTERSECT SELECT entity_pk AS pk FROM attr_values WHERE tenant = $3 AND attr = $4 AND kind = 'e' AND num = 1) AS s",
+    );
+    assert.deepEqual(rendered.params, ['t', 'T', 't', 'A']);
+  });
+
+  it('renderCandidateSetCount counts distinct entities of a leaf that may repeat one', () => {
+    const rendered = renderCandidateSetCount(sqliteDialect, 't', {
+      filter: { kind: 'attrs', attrs: ['A', 'B'] },
+    });
+    assert.match(
+      rendered.text,
+      /^SELECT COUNT\(DISTINCT pk\) AS n FROM \(SELECT entity_pk AS pk FROM attr_values/,
+    );
+  });
+
+  it('renderCandidateSetCount probes the driver keys when the plan has them', () => {
+    const plan: CandidatePlan = { driverKeys: [1], filter: { kind: 'type', type: 'T' } };
+    assert.deepEqual(
+      renderCandidateSetCount(postgresDialect, 't', plan),
+      renderCandidateCount(postgresDialect, 't', plan),
+    );
+  });
+});
+
+describe('renderLeafKeys', () => {
+  it('renderLeafKeys reads the capped keys of every leaf in one row', () => {
+    const rendered = renderLeafKeys(
+      postgresDialect,
+      't',
+      [
+        { kind: 'type', type: 'T' },
+        { kind: 'bbox', attr: 'L', box: [1, 2, 3, 4] },
+      ],
+      301,
+    );
+    assert.equal(
+      rendered.text,
+      "SELECT (SELECT string_agg(s.pk::text, ',') FROM (SELECT entity_pk AS pk FROM entity_types WHERE tenant = $1 AND type = $2 ORDER BY pk LIMIT $3) AS s) AS k0, " +
+        "(SELECT string_agg(s.pk::text, ',') FROM (SELECT entity_pk AS pk FROM geo_boxes WHERE box && box(point($4, $5), point($6, $7)) AND tenant = $8 AND attr = $9 LIMIT $10) AS s) AS k1",
+    );
+    assert.deepEqual(rendered.params, ['t', 'T', 301, 1, 2, 3, 4, 't', 'L', 301]);
+  });
+
+  it('renderLeafKeys joins keys with group_concat by default (SQLite)', () => {
+    const { text } = renderLeafKeys(sqliteDialect, 't', [{ kind: 'target', attr: 'A' }], 5);
+    assert.match(
+      text,
+      /^SELECT \(SELECT group_concat\(s\.pk\) FROM \(SELECT entity_pk AS pk FROM attr_values/,
+    );
+  });
+
+  it('parseJoinedKeys reads a joined key list, none when null or empty', () => {
+    assert.deepEqual(parseJoinedKeys('3,10,7'), [3, 10, 7]);
+    assert.deepEqual(parseJoinedKeys(null), []);
+    assert.deepEqual(parseJoinedKeys(''), []);
   });
 });

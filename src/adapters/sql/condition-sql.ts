@@ -7,6 +7,11 @@
 import type { Condition, RowTest } from './query-condition.js';
 import type { RenderedSql, SqlDialect, SqlParams } from './sql-dialect.js';
 
+const exists = (dialect: SqlDialect, body: string): string =>
+  dialect.exists?.(body) ?? `EXISTS (SELECT 1 ${body})`;
+const notExists = (dialect: SqlDialect, body: string): string =>
+  dialect.notExists?.(body) ?? `NOT EXISTS (SELECT 1 ${body})`;
+
 /** Row kinds are a fixed alphabet of this module's own, safe to write as literals. */
 function kindsSql(column: string, kinds: readonly string[]): string {
   if (kinds.length === 1) return `${column} = '${kinds[0]}'`;
@@ -81,7 +86,7 @@ function setSql(
     case 'noValue': {
       const head = `SELECT x.entity_pk AS pk FROM attr_values x WHERE x.tenant = ${params.add(tenant)} AND x.attr = ${params.add(condition.attr)} AND x.kind = 'e' AND x.num = 1`;
       const same = 'y.entity_pk = x.entity_pk AND y.attr = x.attr AND y.inst = x.inst';
-      return `${head} AND NOT EXISTS (SELECT 1 FROM attr_values y WHERE ${same} AND (${rowTestsSql(dialect, params, 'y', condition.tests)}))`;
+      return `${head} AND ${notExists(dialect, `FROM attr_values y WHERE ${same} AND (${rowTestsSql(dialect, params, 'y', condition.tests)})`)}`;
     }
     case 'bbox':
       return dialect.bboxSet(params, tenant, condition.attr, condition.box);
@@ -90,9 +95,10 @@ function setSql(
 
 /**
  * A boolean SQL test of one entity `e` against a condition: every leaf is a correlated
- * EXISTS probe on the index tables by entity primary key (`attr_values (entity_pk, attr)`,
- * `entity_types (entity_pk)`, `geo_boxes (entity_pk)`). Scanning entities in pk order and
- * probing stops as soon as a page is full, whatever fraction of the city matches.
+ * probe on the index tables by entity primary key (`attr_values (entity_pk, attr)`,
+ * `entity_types (entity_pk)`, `geo_boxes (entity_pk)`), in the dialect's `exists` form.
+ * Scanning entities in pk order and probing stops as soon as a page is full, whatever
+ * fraction of the city matches.
  */
 function predicateSql(dialect: SqlDialect, params: SqlParams, condition: Condition): string {
   switch (condition.kind) {
@@ -108,19 +114,30 @@ function predicateSql(dialect: SqlDialect, params: SqlParams, condition: Conditi
     case 'ids':
       return dialect.inList(params, 'e.id', condition.ids, 'text');
     case 'type':
-      return `EXISTS (SELECT 1 FROM entity_types t WHERE t.entity_pk = e.pk AND t.type = ${params.add(condition.type)})`;
-    case 'attrs':
-      return `EXISTS (SELECT 1 FROM attr_values x WHERE x.entity_pk = e.pk AND ${dialect.inList(params, 'x.attr', condition.attrs, 'text')} AND x.kind = 'e')`;
-    case 'target':
-      return `EXISTS (SELECT 1 FROM attr_values x WHERE x.entity_pk = e.pk AND x.attr = ${params.add(condition.attr)} AND x.kind = 'e' AND x.num = 1)`;
-    case 'value':
-      return `EXISTS (SELECT 1 FROM attr_values x WHERE x.entity_pk = e.pk AND x.attr = ${params.add(condition.attr)} AND (${rowTestsSql(dialect, params, 'x', condition.tests)}))`;
-    case 'noValue': {
-      const same = 'y.entity_pk = x.entity_pk AND y.attr = x.attr AND y.inst = x.inst';
-      return (
-        `EXISTS (SELECT 1 FROM attr_values x WHERE x.entity_pk = e.pk AND x.attr = ${params.add(condition.attr)} AND x.kind = 'e' AND x.num = 1` +
-        ` AND NOT EXISTS (SELECT 1 FROM attr_values y WHERE ${same} AND (${rowTestsSql(dialect, params, 'y', condition.tests)})))`
+      return exists(
+        dialect,
+        `FROM entity_types t WHERE t.entity_pk = e.pk AND t.type = ${params.add(condition.type)}`,
       );
+    case 'attrs':
+      return exists(
+        dialect,
+        `FROM attr_values x WHERE x.entity_pk = e.pk AND ${dialect.inList(params, 'x.attr', condition.attrs, 'text')} AND x.kind = 'e'`,
+      );
+    case 'target':
+      return exists(
+        dialect,
+        `FROM attr_values x WHERE x.entity_pk = e.pk AND x.attr = ${params.add(condition.attr)} AND x.kind = 'e' AND x.num = 1`,
+      );
+    case 'value':
+      return exists(
+        dialect,
+        `FROM attr_values x WHERE x.entity_pk = e.pk AND x.attr = ${params.add(condition.attr)} AND (${rowTestsSql(dialect, params, 'x', condition.tests)})`,
+      );
+    case 'noValue': {
+      const head = `FROM attr_values x WHERE x.entity_pk = e.pk AND x.attr = ${params.add(condition.attr)} AND x.kind = 'e' AND x.num = 1`;
+      const same = 'y.entity_pk = x.entity_pk AND y.attr = x.attr AND y.inst = x.inst';
+      const equal = `FROM attr_values y WHERE ${same} AND (${rowTestsSql(dialect, params, 'y', condition.tests)})`;
+      return exists(dialect, `${head} AND ${notExists(dialect, equal)}`);
     }
     case 'bbox':
       return dialect.bboxProbe(params, condition.attr, condition.box);
@@ -129,10 +146,13 @@ function predicateSql(dialect: SqlDialect, params: SqlParams, condition: Conditi
 
 /**
  * How candidates are found: an optional *driver* — one selective leaf whose index set is read
- * first (a few thousand entities at most) — and a filter probed entity by entity.
+ * first, or the primary keys of such a set already read (`driverKeys`, a few hundred at
+ * most) — and a filter probed entity by entity.
  */
 export interface CandidatePlan {
   driver?: Condition;
+  /** The candidates are among these entities (read with renderLeafKeys). */
+  driverKeys?: number[];
   filter: Condition;
 }
 
@@ -144,9 +164,14 @@ function whereSql(
   plan: CandidatePlan,
 ): string {
   let sql = `e.tenant = ${params.add(tenant)}`;
+  if (plan.driverKeys !== undefined)
+    sql += ` AND ${dialect.inList(params, 'e.pk', plan.driverKeys, 'int8')}`;
   if (plan.driver !== undefined)
     sql += ` AND e.pk IN (${setSql(dialect, params, tenant, plan.driver)})`;
-  if (plan.filter.kind !== 'all') sql += ` AND ${predicateSql(dialect, params, plan.filter)}`;
+  if (plan.filter.kind !== 'all') {
+    const test = predicateSql(dialect, params, plan.filter);
+    sql += ` AND ${dialect.inOrder?.(test) ?? test}`;
+  }
   return sql;
 }
 
@@ -172,6 +197,7 @@ export function renderCandidateSelect(
   return { text, params: params.values };
 }
 
+/** Counts the candidates by probing every entity of the tenant (or of the driver). */
 export function renderCandidateCount(
   dialect: SqlDialect,
   tenant: string,
@@ -179,6 +205,28 @@ export function renderCandidateCount(
 ): RenderedSql {
   const params = dialect.newParams();
   const text = `SELECT COUNT(*) AS n FROM entities e WHERE ${whereSql(dialect, params, tenant, plan)}`;
+  return { text, params: params.values };
+}
+
+/** Set queries whose rows are distinct entities (a compound's INTERSECT/UNION removes duplicates). */
+const DISTINCT_SETS = new Set<Condition['kind']>(['and', 'or', 'all', 'ids', 'type']);
+
+/**
+ * Counts the candidates as one set query (each leaf read through its value index, combined
+ * with INTERSECT and UNION), unless the plan has a driver, which bounds probing. Hash set
+ * operations cost the size of the sets whatever the statistics say, where probing costs a
+ * lookup per entity of the tenant and per leaf.
+ */
+export function renderCandidateSetCount(
+  dialect: SqlDialect,
+  tenant: string,
+  plan: CandidatePlan,
+): RenderedSql {
+  if (plan.driver !== undefined || plan.driverKeys !== undefined)
+    return renderCandidateCount(dialect, tenant, plan);
+  const params = dialect.newParams();
+  const count = DISTINCT_SETS.has(plan.filter.kind) ? 'COUNT(*)' : 'COUNT(DISTINCT pk)';
+  const text = `SELECT ${count} AS n FROM (${setSql(dialect, params, tenant, plan.filter)}) AS s`;
   return { text, params: params.values };
 }
 
@@ -192,4 +240,35 @@ export function renderCappedCount(
   const params = dialect.newParams();
   const text = `SELECT COUNT(*) AS n FROM (${setSql(dialect, params, tenant, leaf)} LIMIT ${params.add(cap)}) AS c`;
   return { text, params: params.values };
+}
+
+/**
+ * The primary keys each leaf selects, no more than `cap` rows of each, in one statement: one
+ * row, column `k<i>` the keys of `leaves[i]` joined by commas (null when none; see
+ * parseJoinedKeys). A leaf may give an entity more than once (one row per matching value).
+ */
+export function renderLeafKeys(
+  dialect: SqlDialect,
+  tenant: string,
+  leaves: Condition[],
+  cap: number,
+): RenderedSql {
+  const params = dialect.newParams();
+  const join = dialect.joinKeys ?? ((column: string) => `group_concat(${column})`);
+  const columns = leaves.map((leaf, i) => {
+    // The type key (tenant, type, entity_pk) holds this order: asking for it favours an
+    // index scan, which stops at the cap, over a sequential scan that may read the whole
+    // table to find a rare type (with statistics; without them, see postgres-statistics.ts).
+    const order = leaf.kind === 'type' ? ' ORDER BY pk' : '';
+    const set = setSql(dialect, params, tenant, leaf);
+    return `(SELECT ${join('s.pk')} FROM (${set}${order} LIMIT ${params.add(cap)}) AS s) AS k${i}`;
+  });
+  return { text: `SELECT ${columns.join(', ')}`, params: params.values };
+}
+
+/** The keys of one column of renderLeafKeys. */
+export function parseJoinedKeys(joined: string | null | undefined): number[] {
+  return joined === null || joined === undefined || joined === ''
+    ? []
+    : joined.split(',').map(Number);
 }

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Entity } from '../../ngsi-ld/model.js';
-import { buildEntityIndexRows } from './entity-index-rows.js';
+import {
+  buildAttributeIndexRows,
+  buildEntityIndexRows,
+  changedAttributeRows,
+} from './entity-index-rows.js';
 
 const base = { createdAt: 't', modifiedAt: 't' };
 
@@ -95,5 +99,58 @@ describe('buildEntityIndexRows', () => {
     assert.deepEqual(buildEntityIndexRows(entity).values, [
       { attr: 'a', kind: 'e', inst: 0, num: 0, str: 'Relationship' },
     ]);
+  });
+});
+
+describe('changedAttributeRows', () => {
+  const entity = (attrs: Entity['attrs']): Entity => ({
+    ...base,
+    id: 'urn:x:1',
+    type: ['T'],
+    attrs,
+  });
+  const on = [{ type: 'Property' as const, value: 'on', observedAt: '2024-01-01T00:00:00Z' }];
+
+  it('changedAttributeRows skips attributes holding the same instances, or instances giving the same rows', () => {
+    const previous = entity({ a: on, b: [{ type: 'Property', value: 1 }] });
+    const next = entity({
+      a: [{ type: 'Property', value: 'on', observedAt: '2024-02-02T00:00:00Z' }],
+      b: previous.attrs['b'] ?? [],
+    });
+    assert.deepEqual(changedAttributeRows(previous, next), []);
+  });
+
+  it('changedAttributeRows gives the rows before and after of changed, added and removed attributes', () => {
+    const previous = entity({ a: on, gone: [{ type: 'Property', value: 1 }] });
+    const next = entity({
+      a: [{ type: 'Property', value: 'off' }],
+      added: [{ type: 'GeoProperty', value: { type: 'Point', coordinates: [1, 2] } }],
+    });
+    assert.deepEqual(changedAttributeRows(previous, next), [
+      {
+        attr: 'a',
+        previous: buildAttributeIndexRows('a', on),
+        next: buildAttributeIndexRows('a', next.attrs['a'] ?? []),
+      },
+      {
+        attr: 'gone',
+        previous: buildAttributeIndexRows('gone', previous.attrs['gone'] ?? []),
+        next: { values: [], boxes: [] },
+      },
+      {
+        attr: 'added',
+        previous: { values: [], boxes: [] },
+        next: {
+          values: [{ attr: 'added', kind: 'e', inst: 0, num: 1, str: 'GeoProperty' }],
+          boxes: [[1, 2, 1, 2]],
+        },
+      },
+    ]);
+  });
+
+  it('changedAttributeRows sees a moved geometry whose rows are the same', () => {
+    const at = (lon: number) =>
+      entity({ loc: [{ type: 'GeoProperty', value: { type: 'Point', coordinates: [lon, 0] } }] });
+    assert.equal(changedAttributeRows(at(1), at(2)).length, 1);
   });
 });

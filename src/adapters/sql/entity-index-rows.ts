@@ -92,17 +92,92 @@ function valueBoundingBox(value: JsonValue | undefined): BBox | undefined {
   }
 }
 
+/** The rows of one top-level attribute, in a fixed order (its position is the row's `seq`). */
+export interface AttributeIndexRows {
+  values: AttrValueRow[];
+  boxes: BBox[];
+}
+
+export function buildAttributeIndexRows(
+  attr: string,
+  instances: readonly Attribute[],
+): AttributeIndexRows {
+  const values: AttrValueRow[] = [];
+  const boxes: BBox[] = [];
+  instances.forEach((instance, inst) => {
+    values.push(...instanceRows(attr, inst, instance));
+    if (instance.type === 'GeoProperty') {
+      const box = valueBoundingBox(instance.value);
+      if (box !== undefined) boxes.push(box);
+    }
+  });
+  return { values, boxes };
+}
+
 export function buildEntityIndexRows(entity: Entity): EntityIndexRows {
   const values: AttrValueRow[] = [];
   const boxes: GeoBoxRow[] = [];
   for (const [attr, instances] of Object.entries(entity.attrs)) {
-    instances.forEach((instance, inst) => {
-      values.push(...instanceRows(attr, inst, instance));
-      if (instance.type === 'GeoProperty') {
-        const box = valueBoundingBox(instance.value);
-        if (box !== undefined) boxes.push({ attr, box });
-      }
-    });
+    const rows = buildAttributeIndexRows(attr, instances);
+    values.push(...rows.values);
+    for (const box of rows.boxes) boxes.push({ attr, box });
   }
-  return { types: [...new Set(entity.type)], values, boxes };
+  return { types: entityTypeRows(entity), values, boxes };
+}
+
+export function entityTypeRows(entity: Entity): string[] {
+  return [...new Set(entity.type)];
+}
+
+/** The rows of one attribute before and after a change; an absent attribute has none. */
+export interface AttributeRowsChange {
+  attr: string;
+  previous: AttributeIndexRows;
+  next: AttributeIndexRows;
+}
+
+const NO_ROWS: AttributeIndexRows = { values: [], boxes: [] };
+
+/**
+ * The attributes whose index rows differ between two states of an entity: an update
+ * rewrites only these. An attribute holding the same instances array in both states (the
+ * operations keep untouched attributes) is skipped without deriving its rows.
+ */
+export function changedAttributeRows(previous: Entity, next: Entity): AttributeRowsChange[] {
+  const changes: AttributeRowsChange[] = [];
+  const consider = (attr: string) => {
+    const before = ownAttribute(previous, attr);
+    const after = ownAttribute(next, attr);
+    if (before === after) return;
+    const change = {
+      attr,
+      previous: before === undefined ? NO_ROWS : buildAttributeIndexRows(attr, before),
+      next: after === undefined ? NO_ROWS : buildAttributeIndexRows(attr, after),
+    };
+    if (!sameAttributeRows(change.previous, change.next)) changes.push(change);
+  };
+  for (const attr of Object.keys(previous.attrs)) consider(attr);
+  for (const attr of Object.keys(next.attrs))
+    if (!Object.hasOwn(previous.attrs, attr)) consider(attr);
+  return changes;
+}
+
+function ownAttribute(entity: Entity, attr: string): Attribute[] | undefined {
+  return Object.hasOwn(entity.attrs, attr) ? entity.attrs[attr] : undefined;
+}
+
+export function sameValueRow(a: AttrValueRow, b: AttrValueRow): boolean {
+  return a.kind === b.kind && a.inst === b.inst && a.num === b.num && a.str === b.str;
+}
+
+export function sameBoxes(a: readonly BBox[], b: readonly BBox[]): boolean {
+  return a.length === b.length && a.every((box, i) => box.every((edge, j) => edge === b[i]?.[j]));
+}
+
+function sameAttributeRows(a: AttributeIndexRows, b: AttributeIndexRows): boolean {
+  return (
+    a.values.length === b.values.length &&
+    a.values.every((row, i) => sameValueRow(row, b.values[i] as AttrValueRow)) &&
+    sameBoxes(a.boxes, b.boxes)
+  );
 }

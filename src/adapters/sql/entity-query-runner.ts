@@ -24,8 +24,14 @@ export interface CandidateReader {
     page: { afterPk?: number; limit: number; offset?: number },
   ): Promise<CandidateRow[]>;
   count(plan: CandidatePlan): Promise<number>;
-  /** How many entities a leaf selects, counted no further than `cap`. */
-  estimate(leaf: Condition, cap: number): Promise<number>;
+  /** How many entities a leaf selects, counted no further than `cap` (one of estimate, keys). */
+  estimate?(leaf: Condition, cap: number): Promise<number>;
+  /**
+   * Replaces `estimate` (one round trip for all leaves): the primary keys each
+   * leaf selects when it selects fewer than `cap` rows (an entity may come more than once),
+   * `undefined` when it selects more (the reader may know it without reading).
+   */
+  keys?(leaves: Condition[], cap: number): Promise<Array<number[] | undefined>>;
 }
 
 /**
@@ -43,23 +49,81 @@ function isIndexed(leaf: Condition): boolean {
   return leaf.kind !== 'value' || leaf.tests.every((test) => test.op !== 'any');
 }
 
-/** Picks the most selective conjunct as driver, when one is selective enough. */
+/**
+ * Probe order, most rejecting first (the engines evaluate AND left to right and stop at
+ * the first false): q values and boxes usually reject most entities, the type of the
+ * query's class almost none. A heuristic: the sizes read while planning only say "large".
+ */
+const PROBE_RANK: Record<Condition['kind'], number> = {
+  ids: 0,
+  value: 1,
+  noValue: 1,
+  bbox: 2,
+  target: 3,
+  attrs: 3,
+  or: 4,
+  and: 4,
+  type: 5,
+  all: 6,
+  none: 0,
+};
+
+/** The conjunction of the leaves, ordered for probing (AND is commutative). */
+function probeFilter(leaves: Condition[]): Condition {
+  return and([...leaves].sort((a, b) => PROBE_RANK[a.kind] - PROBE_RANK[b.kind]));
+}
+
+/**
+ * Reads the keys of every indexed conjunct (capped) and drives from the intersection of
+ * those read completely: each such set is exactly its conjunct's, so the intersection is
+ * exact too, and those conjuncts need no probe.
+ */
+async function planFromKeys(
+  conjuncts: Condition[],
+  indexed: Condition[],
+  keys: NonNullable<CandidateReader['keys']>,
+): Promise<CandidatePlan> {
+  const keySets = await keys(indexed, DRIVER_MAX + 1);
+  let driverKeys: Set<number> | undefined;
+  const used = new Set<Condition>();
+  indexed.forEach((leaf, i) => {
+    const rows = keySets[i];
+    if (rows === undefined || rows.length > DRIVER_MAX) return;
+    used.add(leaf);
+    const previous = driverKeys;
+    driverKeys = new Set(previous === undefined ? rows : rows.filter((pk) => previous.has(pk)));
+  });
+  const rest = probeFilter(conjuncts.filter((leaf) => !used.has(leaf)));
+  if (driverKeys === undefined) return { filter: rest };
+  return { driverKeys: [...driverKeys].sort((a, b) => a - b), filter: rest };
+}
+
+/**
+ * Chooses how candidates are read: from the keys of the selective conjuncts (a reader with
+ * `keys`), or from the most selective conjunct when one is selective enough (`estimate`);
+ * the other conjuncts are probed per entity, in PROBE_RANK order.
+ */
 export async function planCandidates(
   condition: Condition,
   reader: CandidateReader,
 ): Promise<CandidatePlan> {
   const conjuncts = condition.kind === 'and' ? condition.items : [condition];
+  if (reader.keys !== undefined) {
+    const indexed = conjuncts.filter(isIndexed);
+    if (indexed.length > 0) return planFromKeys(conjuncts, indexed, reader.keys);
+    return { filter: probeFilter(conjuncts) };
+  }
   let best: { leaf: Condition; size: number } | undefined;
   for (const leaf of conjuncts) {
-    if (!isIndexed(leaf)) continue;
+    if (!isIndexed(leaf) || reader.estimate === undefined) continue;
     const size =
       leaf.kind === 'ids' ? leaf.ids.length : await reader.estimate(leaf, DRIVER_MAX + 1);
     if (size <= DRIVER_MAX && (best === undefined || size < best.size)) best = { leaf, size };
     if (size === 0) break;
   }
-  if (best === undefined) return { filter: condition };
-  const driver = best.leaf;
-  return { driver, filter: and(conjuncts.filter((leaf) => leaf !== driver)) };
+  const driver = best?.leaf;
+  const filter = probeFilter(conjuncts.filter((leaf) => leaf !== driver));
+  return driver === undefined ? { filter } : { driver, filter };
 }
 
 /** Most candidates read per round trip when the SQL is only a prefilter. */
@@ -114,5 +178,7 @@ export async function runEntityQuery(
   if (condition.kind === 'none')
     return query.count ? { entities: [], totalCount: 0 } : { entities: [] };
   const plan = await planCandidates(condition, reader);
+  if (plan.driverKeys?.length === 0)
+    return query.count ? { entities: [], totalCount: 0 } : { entities: [] };
   return exact ? exactPage(query, plan, reader) : filteredPage(query, plan, reader);
 }

@@ -39,9 +39,19 @@ describe('planMutations', () => {
     ]);
     assert.deepEqual(plan.writes, [
       { op: 'insert', entity: entity('c', 5) },
-      { op: 'update', pk: 1, entity: entity('a', 2) },
+      { op: 'update', pk: 1, previous: entity('a'), entity: entity('a', 2) },
       { op: 'insert', entity: entity('b') },
     ]);
+  });
+
+  it('planMutations gives an update the stored state its index rows came from', () => {
+    const stored = entity('a');
+    const loaded = new Map<string, StoredEntity>([['a', { pk: 7, entity: stored }]]);
+    const plan = planMutations(loaded, [set(entity('a', 1)), set(entity('a', 2))]);
+    assert.equal(plan.writes.length, 1);
+    const write = plan.writes[0];
+    assert.equal(write?.op, 'update');
+    assert.equal(write.op === 'update' && write.previous, stored);
   });
 
   it('planMutations passes each item the state left by the items before it', () => {

@@ -2,7 +2,8 @@
  * The part of EntityStore.mutate that both adapters share: run the mutations in order over
  * the entities loaded for their ids, and work out the final writes. Nothing is written
  * while deciding, so a rejected item leaves no trace and the batch ends with one write per
- * changed entity (its index rows rewritten once).
+ * changed entity. Mutations are pure: they never modify the entity they are given, so the
+ * loaded state is still the one the stored index rows were derived from.
  */
 import type { EntityMutation, MutationResult } from '../../context/ports/entity-store.port.js';
 import type { Entity } from '../../ngsi-ld/model.js';
@@ -13,10 +14,14 @@ export interface StoredEntity {
   entity: Entity;
 }
 
-/** The final write for one id; inserts come in the order their entities were created. */
+/**
+ * The final write for one id; inserts come in the order their entities were created. An
+ * update carries the stored state its index rows were derived from, so that a writer can
+ * rewrite only the rows that differ (entity-index-rows.ts, changedAttributeRows).
+ */
 export type EntityWrite =
   | { op: 'insert'; entity: Entity }
-  | { op: 'update'; pk: number; entity: Entity }
+  | { op: 'update'; pk: number; previous: Entity; entity: Entity }
   | { op: 'delete'; pk: number }
   /** Deleted then created again in the batch: a new row, so it sorts as a new entity. */
   | { op: 'replace'; pk: number; entity: Entity };
@@ -42,7 +47,7 @@ function finalWrite(state: IdState): EntityWrite | undefined {
   if (current === undefined) return { op: 'delete', pk: stored.pk };
   return state.deleted
     ? { op: 'replace', pk: stored.pk, entity: current }
-    : { op: 'update', pk: stored.pk, entity: current };
+    : { op: 'update', pk: stored.pk, previous: stored.entity, entity: current };
 }
 
 /**

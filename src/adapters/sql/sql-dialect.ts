@@ -1,7 +1,8 @@
 /**
  * What differs between the SQL of SQLite and PostgreSQL when rendering a Condition:
- * placeholders, list membership, text comparisons and the bounding-box index. Values are
- * always bound as parameters, never written into the SQL text.
+ * placeholders, list membership, text comparisons, the bounding-box index and, optionally,
+ * the form of per-entity probes. Values are always bound as parameters, never written into
+ * the SQL text.
  */
 import type { BBox } from '../../ngsi-ld/geo/bounding-box.js';
 import type { Comparison } from './query-condition.js';
@@ -22,7 +23,7 @@ export interface SqlDialect {
     params: SqlParams,
     column: string,
     values: Array<string | number>,
-    type: 'text' | 'float8',
+    type: 'text' | 'float8' | 'int8',
   ): string;
   /** `column <op> value` on an indexed text column (`str`). */
   compareText(params: SqlParams, column: string, op: Comparison, value: string): string;
@@ -30,8 +31,23 @@ export interface SqlDialect {
   inText(params: SqlParams, column: string, values: string[]): string;
   /** A set query (one column `pk`) of the entities whose `attr` box intersects `box`. */
   bboxSet(params: SqlParams, tenant: string, attr: string, box: BBox): string;
-  /** A test that entity `e` has an `attr` box intersecting `box`. */
+  /** A test that entity `e` has an `attr` box intersecting `box` (a probe, as `exists`). */
   bboxProbe(params: SqlParams, attr: string, box: BBox): string;
+  /**
+   * A boolean test that the correlated subquery `FROM … WHERE …` has a row; default
+   * `EXISTS (SELECT 1 …)`. PostgreSQL turns EXISTS into a semi-join planned from row
+   * estimates, which can lose the early stop of `ORDER BY pk LIMIT n` (postgres-dialect.ts).
+   */
+  exists?(body: string): string;
+  /** The negation of `exists`; default `NOT EXISTS (SELECT 1 …)`. */
+  notExists?(body: string): string;
+  /**
+   * A test evaluated as written, conjuncts left to right (default: the test itself). The
+   * probe order is chosen by the query runner; PostgreSQL would sort them by cost alone.
+   */
+  inOrder?(test: string): string;
+  /** Aggregate joining the integer `column` of a group as one comma-separated text; default `group_concat`. */
+  joinKeys?(column: string): string;
 }
 
 export interface RenderedSql {

@@ -11,9 +11,17 @@ import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { pendingMigrations } from '../sql/sql-migration.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 
+/** Pages of a new database: see openSqliteDatabase. */
+const SQLITE_PAGE_SIZE = 8192;
+
 export function openSqliteDatabase(path: string): SqliteDatabase {
   const db = new Database(path);
   try {
+    // Only a new database takes it (before its first table; an existing one keeps its size).
+    // Documents are about 2 KB: a 4 KiB page held one and wasted the rest. With 8 KiB the
+    // file is a fifth smaller and bulk loads faster; larger pages would make each index
+    // page a random update dirties (a partial update dirties two or three) cost more WAL.
+    db.pragma(`page_size = ${SQLITE_PAGE_SIZE}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     // Another process holding the write lock (a backup, a second instance) makes us wait, not fail.
@@ -22,6 +30,9 @@ export function openSqliteDatabase(path: string): SqliteDatabase {
     // page cache instead of SQLite's 2 MiB default, which made every batch write re-read pages.
     db.pragma('cache_size = -65536');
     db.pragma('temp_store = MEMORY');
+    // A WAL file that grew (a long transaction, a lagging checkpoint) shrinks back to
+    // this size once checkpointed, instead of keeping its largest size on disk.
+    db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     migrateSqlite(db);
     return db;
   } catch (error) {

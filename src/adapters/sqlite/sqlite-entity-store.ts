@@ -30,7 +30,7 @@ import { createSqliteEntityWriter } from './sqlite-entity-writer.js';
 /** `closeDatabase` runs on close(): the database is shared with the context store. */
 export function createSqliteEntityStore(
   db: SqliteDatabase,
-  closeDatabase: () => void,
+  closeDatabase: () => Promise<void>,
 ): EntityStore {
   const writer = createSqliteEntityWriter(db);
   const selectEntity = db.prepare<[string, string], { pk: number; doc: string }>(
@@ -124,8 +124,8 @@ export function createSqliteEntityStore(
         attributeTypes: all(statements.attributeTypes),
       });
     },
-    async close() {
-      closeDatabase();
+    close() {
+      return closeDatabase();
     },
   };
 }

@@ -69,23 +69,28 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
     version: 3,
     name: 'compact-index-rows',
     // Each index row now lands in two b-trees instead of four: the table itself, clustered
-    // by entity (the per-entity probes of sql/condition-sql.ts read it by primary key), and
-    // one partial index chosen by the row's kind. Writes of a batch halve; queries name the
-    // partial indexes' conditions literally (`kind = 'e'`, `kind <> 'e'`) so SQLite uses them.
+    // by entity and attribute (the per-entity probes of sql/condition-sql.ts read it by
+    // primary key, and an update rewrites the rows of one attribute by position `seq`), and
+    // one partial index chosen by the row's kind. Queries name the partial indexes'
+    // conditions literally (`kind = 'e'`, `kind <> 'e'`) so SQLite uses them.
+    // `seq` is the row's position among its attribute's rows (sql/entity-index-rows.ts,
+    // buildAttributeIndexRows); version 1 inserted them in that order.
     statements: [
       `CREATE TABLE attr_values_v3 (
         entity_pk INTEGER NOT NULL,
+        attr TEXT NOT NULL,
         seq INTEGER NOT NULL,
         tenant TEXT NOT NULL,
-        attr TEXT NOT NULL,
         kind TEXT NOT NULL,
         inst INTEGER NOT NULL,
         num REAL,
         str TEXT,
-        PRIMARY KEY (entity_pk, seq)
+        PRIMARY KEY (entity_pk, attr, seq)
       ) WITHOUT ROWID`,
-      `INSERT INTO attr_values_v3 (entity_pk, seq, tenant, attr, kind, inst, num, str)
-        SELECT entity_pk, rowid, tenant, attr, kind, inst, num, str FROM attr_values`,
+      `INSERT INTO attr_values_v3 (entity_pk, attr, seq, tenant, kind, inst, num, str)
+        SELECT entity_pk, attr, ROW_NUMBER() OVER (PARTITION BY entity_pk, attr ORDER BY rowid) - 1,
+          tenant, kind, inst, num, str
+        FROM attr_values`,
       `DROP TABLE attr_values`,
       `ALTER TABLE attr_values_v3 RENAME TO attr_values`,
       `CREATE INDEX attr_values_existence ON attr_values (tenant, attr, num, str) WHERE kind = 'e'`,

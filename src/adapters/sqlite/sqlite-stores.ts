@@ -5,6 +5,7 @@
  */
 import type { EntityStore } from '../../context/ports/entity-store.port.js';
 import type { JsonLdContextStore } from '../../context/ports/json-ld-context-store.port.js';
+import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import { createSqliteEntityStore } from './sqlite-entity-store.js';
 import { createSqliteJsonLdContextStore } from './sqlite-json-ld-context-store.js';
@@ -18,12 +19,17 @@ export interface SqliteStores {
 
 export function createSqliteStores(options: { path: string }): SqliteStores {
   const db = openSqliteDatabase(options.path);
-  const closeDatabase = (): void => {
+  // A database in memory has no WAL to checkpoint.
+  const checkpointer = db.memory ? undefined : startSqliteCheckpointer(db);
+  const closeDatabase = async (): Promise<void> => {
+    // The worker's connection first: the last connection to close checkpoints the WAL
+    // completely and removes it.
+    await checkpointer?.stop();
     if (db.open) db.close();
   };
   return {
     entityStore: createSqliteEntityStore(db, closeDatabase),
     contextStore: createSqliteJsonLdContextStore(db),
-    close: async () => closeDatabase(),
+    close: closeDatabase,
   };
 }
