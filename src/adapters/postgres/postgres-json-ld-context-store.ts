@@ -1,31 +1,9 @@
 /** JsonLdContextStore on PostgreSQL (NGSI-LD 5.13 `/jsonldContexts`): the `jsonld_contexts` table. */
-import type {
-  JsonLdContextKind,
-  JsonLdContextStore,
-  StoredJsonLdContext,
-} from '../../context/ports/json-ld-context-store.port.js';
+import type { JsonLdContextStore } from '../../context/ports/json-ld-context-store.port.js';
+import { contextFromRow, type JsonLdContextRow } from '../sql/json-ld-context-row.js';
 import type { PostgresSql } from './postgres-database.js';
 
-interface ContextRow {
-  id: string;
-  kind: string;
-  url: string | null;
-  context: string;
-  created_at: string;
-}
-
 const COLUMNS = 'id, kind, url, context::text AS context, created_at';
-
-function contextFromRow(row: ContextRow): StoredJsonLdContext {
-  const entry: StoredJsonLdContext = {
-    id: row.id,
-    kind: row.kind as JsonLdContextKind,
-    context: JSON.parse(row.context) as unknown,
-    createdAt: row.created_at,
-  };
-  if (row.url !== null) entry.url = row.url;
-  return entry;
-}
 
 export function createPostgresJsonLdContextStore(sql: PostgresSql): JsonLdContextStore {
   return {
@@ -44,7 +22,7 @@ export function createPostgresJsonLdContextStore(sql: PostgresSql): JsonLdContex
       );
     },
     async getContext(id) {
-      const rows = await sql.unsafe<ContextRow[]>(
+      const rows = await sql.unsafe<JsonLdContextRow[]>(
         `SELECT ${COLUMNS} FROM jsonld_contexts WHERE id = $1`,
         [id],
       );
@@ -52,7 +30,7 @@ export function createPostgresJsonLdContextStore(sql: PostgresSql): JsonLdContex
     },
     async listContexts() {
       return (
-        await sql.unsafe<ContextRow[]>(`SELECT ${COLUMNS} FROM jsonld_contexts ORDER BY seq`)
+        await sql.unsafe<JsonLdContextRow[]>(`SELECT ${COLUMNS} FROM jsonld_contexts ORDER BY seq`)
       ).map(contextFromRow);
     },
     async deleteContext(id) {

@@ -1,29 +1,7 @@
 /** JsonLdContextStore on SQLite (NGSI-LD 5.13 `/jsonldContexts`): the `jsonld_contexts` table. */
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import type {
-  JsonLdContextKind,
-  JsonLdContextStore,
-  StoredJsonLdContext,
-} from '../../context/ports/json-ld-context-store.port.js';
-
-interface ContextRow {
-  id: string;
-  kind: string;
-  url: string | null;
-  context: string;
-  created_at: string;
-}
-
-export function contextFromRow(row: ContextRow): StoredJsonLdContext {
-  const entry: StoredJsonLdContext = {
-    id: row.id,
-    kind: row.kind as JsonLdContextKind,
-    context: JSON.parse(row.context) as unknown,
-    createdAt: row.created_at,
-  };
-  if (row.url !== null) entry.url = row.url;
-  return entry;
-}
+import type { JsonLdContextStore } from '../../context/ports/json-ld-context-store.port.js';
+import { contextFromRow, type JsonLdContextRow } from '../sql/json-ld-context-row.js';
 
 export function createSqliteJsonLdContextStore(db: SqliteDatabase): JsonLdContextStore {
   // Replacing an entry keeps its place in the list (the upsert keeps the row).
@@ -31,10 +9,10 @@ export function createSqliteJsonLdContextStore(db: SqliteDatabase): JsonLdContex
     `INSERT INTO jsonld_contexts (id, kind, url, context, created_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, url = excluded.url, context = excluded.context, created_at = excluded.created_at`,
   );
-  const get = db.prepare<[string], ContextRow>(
+  const get = db.prepare<[string], JsonLdContextRow>(
     'SELECT id, kind, url, context, created_at FROM jsonld_contexts WHERE id = ?',
   );
-  const list = db.prepare<[], ContextRow>(
+  const list = db.prepare<[], JsonLdContextRow>(
     'SELECT id, kind, url, context, created_at FROM jsonld_contexts ORDER BY seq',
   );
   const remove = db.prepare('DELETE FROM jsonld_contexts WHERE id = ?');

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NGSI_LD_NULL } from '../../model.js';
-import type { EntityFragment } from '../entity-fragment.js';
 import { appendAttributes } from './append-attributes.js';
 import { SCOPE_IRI } from './entity-members.js';
 import {
@@ -9,7 +8,7 @@ import {
   T0,
   T1,
   VEHICLE,
-  deepFreeze,
+  fragment,
   iri,
   property,
   storedEntity,
@@ -19,10 +18,6 @@ const speed = iri('speed');
 const brand = iri('brandName');
 const source = iri('source');
 const GPS = 'urn:ngsi-ld:Dataset:gps';
-
-function fragment(members: Partial<EntityFragment>): EntityFragment {
-  return deepFreeze({ attrs: {}, ...members });
-}
 
 const overwrite = { noOverwrite: false, now: NOW };
 const noOverwrite = { noOverwrite: true, now: NOW };

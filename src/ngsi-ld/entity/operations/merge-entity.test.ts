@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NGSI_LD_NULL } from '../../model.js';
-import type { EntityFragment } from '../entity-fragment.js';
 import { applyMergePatch } from './merge-attribute.js';
 import { mergeEntity } from './merge-entity.js';
 import {
@@ -10,7 +9,7 @@ import {
   T1,
   VEHICLE,
   assertProblem,
-  deepFreeze,
+  fragment,
   iri,
   property,
   relationship,
@@ -24,10 +23,6 @@ const accuracy = iri('accuracy');
 const GPS = 'urn:ngsi-ld:Dataset:gps';
 const OBSERVED = '2022-03-14T01:59:26.535Z';
 const LATER = '2022-03-14T13:00:00.000Z';
-
-function fragment(members: Partial<EntityFragment>): EntityFragment {
-  return deepFreeze({ attrs: {}, ...members });
-}
 
 describe('mergeEntity', () => {
   const current = storedEntity({

@@ -3,6 +3,7 @@
  * entities built deep-frozen so that any mutation of an input throws, and a ProblemDetails
  * assertion.
  */
+import type { EntityFragment } from '../entity-fragment.js';
 import assert from 'node:assert/strict';
 import type { Attribute, AttributeMap, Entity, JsonValue } from '../../model.js';
 import { ProblemDetails } from '../../problem-details.js';
@@ -76,4 +77,9 @@ export function assertProblem(
     if (detail) assert.match(error.detail, detail);
     return true;
   });
+}
+
+/** An entity fragment with only the given members, frozen so operations cannot change it. */
+export function fragment(members: Partial<EntityFragment>): EntityFragment {
+  return deepFreeze({ attrs: {}, ...members });
 }

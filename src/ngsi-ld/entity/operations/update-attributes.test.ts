@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NGSI_LD_NULL, type Attribute } from '../../model.js';
-import type { EntityFragment } from '../entity-fragment.js';
 import { SCOPE_IRI } from './entity-members.js';
 import {
   NOW,
   T0,
   T1,
   VEHICLE,
-  deepFreeze,
+  fragment,
   iri,
   property,
   relationship,
@@ -21,10 +20,6 @@ const brand = iri('brandName');
 const source = iri('source');
 const accuracy = iri('accuracy');
 const GPS = 'urn:ngsi-ld:Dataset:gps';
-
-function fragment(members: Partial<EntityFragment>): EntityFragment {
-  return deepFreeze({ attrs: {}, ...members });
-}
 
 const v19 = { now: NOW, appendMissing: true };
 const orionLd = { now: NOW, appendMissing: false };
