@@ -16,14 +16,21 @@ import type { RouteSpec } from './api/ngsi-ld/route-spec.js';
 import { installErrorHandling } from './api/http/error-handler.js';
 import { MEDIA_JSON, MEDIA_JSON_LD, MEDIA_MERGE_PATCH } from './api/http/media-types.js';
 import { healthRoutes } from './api/platform/health.routes.js';
+import { createChangeRelay } from './context/change-relay.js';
 import { createEntityService } from './context/entity.service.js';
 import type { JsonLdContextService } from './context/json-ld-context.service.js';
+import type { ChangeBus } from './context/ports/change-bus.port.js';
+import type { ChangeLog } from './context/ports/change-log.port.js';
 import type { EntityStore } from './context/ports/entity-store.port.js';
 import { invalidRequest, unsupportedMediaType } from './ngsi-ld/problem-details.js';
 import type { CivisConfig } from './platform/config/config.schema.js';
 
 export interface AppDeps {
   entityStore: EntityStore;
+  /** The durable log of committed entity changes, written by the entity store. */
+  changeLog: ChangeLog;
+  /** Carries changes to their consumers (subscriptions); the caller closes it. */
+  changeBus: ChangeBus;
   contexts: JsonLdContextService;
   clock: () => Date;
   logger: Logger;
@@ -113,5 +120,16 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   const openApi = buildOpenApiDocument(routes, deps.version);
   app.get(`${NGSI_LD_PREFIX}/openapi.json`, async () => openApi);
   healthRoutes(app, { entityStore: deps.entityStore, version: deps.version });
+
+  // Consumers of the change bus must be registered (before this point, or in onReady hooks
+  // added earlier) before the relay starts: it publishes what the log still holds first.
+  const relay = createChangeRelay({
+    changeLog: deps.changeLog,
+    bus: deps.changeBus,
+    onPublishError: (error) =>
+      deps.logger.warn({ err: error }, 'Publishing changes failed; they stay in the change log'),
+  });
+  app.addHook('onReady', () => relay.start());
+  app.addHook('onClose', () => relay.stop());
   return app;
 }

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { buildApp } from './app.js';
+import { createInProcessChangeBus } from './context/in-process-change-bus.js';
 import { createHttpContextDocumentLoader } from './adapters/http/http-context-document-loader.js';
 import { createPostgresStores } from './adapters/postgres/postgres-stores.js';
 import { createSqliteStores } from './adapters/sqlite/sqlite-stores.js';
@@ -41,8 +42,14 @@ export async function startPlatform(
     publicBaseUrl,
     log: logger.child({ component: 'jsonld-contexts' }),
   });
+  const changeBus = createInProcessChangeBus({
+    onHandlerError: (error, change, group) =>
+      logger.warn({ err: error, seq: change.seq, group }, 'A change consumer failed; retrying'),
+  });
   const app = await buildApp(config, {
     entityStore: stores.entityStore,
+    changeLog: stores.changeLog,
+    changeBus,
     contexts,
     clock: () => new Date(),
     logger,
@@ -57,6 +64,7 @@ export async function startPlatform(
     url,
     stop: async () => {
       await app.close();
+      await changeBus.close();
       await stores.close();
     },
   };

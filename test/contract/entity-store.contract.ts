@@ -4,6 +4,7 @@
  * sqlite-entity-store.test.ts and postgres-entity-store.test.ts.
  */
 import { describe } from 'node:test';
+import { describeChangeLogContract } from './change-log.contract.js';
 import { describeDifferentialContract } from './entity-store-differential.contract.js';
 import { describeDiscoveryContract } from './entity-store-discovery.contract.js';
 import { describeGeoContract } from './entity-store-geo.contract.js';
@@ -25,5 +26,6 @@ export function describeEntityStoreContract(name: string, makeStore: MakeStore):
     describeDifferentialContract(makeStore);
     describeDiscoveryContract(makeStore);
     describeJsonLdContextStoreContract(makeStore);
+    describeChangeLogContract(makeStore);
   });
 }

@@ -4,6 +4,7 @@
  * (src/ngsi-ld/query/entity-filter.ts) applied to the corpus in creation order.
  */
 import assert from 'node:assert/strict';
+import type { ChangeLog } from '../../src/context/ports/change-log.port.js';
 import type { EntityMutation, EntityStore } from '../../src/context/ports/entity-store.port.js';
 import type { JsonLdContextStore } from '../../src/context/ports/json-ld-context-store.port.js';
 import type { Attribute, Entity, Geometry, JsonValue } from '../../src/ngsi-ld/model.js';
@@ -15,6 +16,7 @@ import type { EntityQuery, QExpr } from '../../src/ngsi-ld/query/query.types.js'
 export interface StoreUnderTest {
   store: EntityStore;
   contextStore: JsonLdContextStore;
+  changeLog: ChangeLog;
   cleanup(): Promise<void>;
 }
 export type MakeStore = () => Promise<StoreUnderTest>;

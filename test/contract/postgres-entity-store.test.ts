@@ -20,6 +20,7 @@ if (!opened.available) {
     return {
       store: stores.entityStore,
       contextStore: stores.contextStore,
+      changeLog: stores.changeLog,
       cleanup: async () => {
         await stores.close();
         await schema.drop();

@@ -4,5 +4,10 @@ import { describeEntityStoreContract } from './entity-store.contract.js';
 
 describeEntityStoreContract('SQLite', async () => {
   const stores = createSqliteStores({ path: ':memory:' });
-  return { store: stores.entityStore, contextStore: stores.contextStore, cleanup: stores.close };
+  return {
+    store: stores.entityStore,
+    contextStore: stores.contextStore,
+    changeLog: stores.changeLog,
+    cleanup: stores.close,
+  };
 });

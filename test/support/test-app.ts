@@ -6,6 +6,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppConfig } from '../../src/app.js';
 import { createSqliteStores } from '../../src/adapters/sqlite/sqlite-stores.js';
+import { createInProcessChangeBus } from '../../src/context/in-process-change-bus.js';
 import { createJsonLdContextService } from '../../src/context/json-ld-context.service.js';
 import type { ContextDocumentLoader } from '../../src/context/ports/context-document-loader.port.js';
 import { ldContextNotAvailable } from '../../src/ngsi-ld/problem-details.js';
@@ -52,6 +53,7 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}): Promise
     },
   };
   const logger = createLogger('silent');
+  const changeBus = createInProcessChangeBus();
   const contexts = createJsonLdContextService({
     loader,
     store: stores.contextStore,
@@ -63,7 +65,15 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}): Promise
   });
   const app = await buildApp(
     { ...DEFAULT_TEST_CONFIG, ...overrides },
-    { entityStore: stores.entityStore, contexts, clock: () => new Date(), logger, version: 'test' },
+    {
+      entityStore: stores.entityStore,
+      changeLog: stores.changeLog,
+      changeBus,
+      contexts,
+      clock: () => new Date(),
+      logger,
+      version: 'test',
+    },
   );
   await app.ready();
   return {
@@ -72,6 +82,7 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}): Promise
     request: (options) => app.inject(options),
     close: async () => {
       await app.close();
+      await changeBus.close();
       await stores.close();
     },
   };

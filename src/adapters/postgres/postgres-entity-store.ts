@@ -5,6 +5,7 @@
  * id race on the unique key; the loser is run again from the start, when the row exists
  * and is locked, so `apply` sees it (the mutations are pure, re-running them is safe).
  */
+import type { EntityChange } from '../../context/ports/change-log.port.js';
 import type {
   EntityMutation,
   EntityStore,
@@ -20,6 +21,7 @@ import {
   renderSummaryStatements,
   type SummaryRows,
 } from '../sql/store-summaries.js';
+import type { PostgresChangeLog } from './postgres-change-log.js';
 import type { PostgresParameter, PostgresSql } from './postgres-database.js';
 import { createPostgresCandidateReaders } from './postgres-candidate-reader.js';
 import { postgresDialect } from './postgres-dialect.js';
@@ -40,8 +42,10 @@ function isRetryable(error: unknown): boolean {
   );
 }
 
+/** Every committed batch is logged in `changeLog` within its transaction. */
 export function createPostgresEntityStore(
   sql: PostgresSql,
+  changeLog: PostgresChangeLog,
   closeConnections: () => Promise<void>,
 ): EntityStore {
   const statistics = createStatisticsKeeper(sql);
@@ -67,7 +71,7 @@ export function createPostgresEntityStore(
     tenant: string,
     mutations: EntityMutation<R>[],
     createTenant: boolean,
-  ): Promise<{ results: MutationResult<R>[]; written: number }> {
+  ): Promise<{ results: MutationResult<R>[]; written: number; changes: EntityChange[] }> {
     return sql.begin(async (tx) => {
       const ids = [...new Set(mutations.map((m) => m.id))].sort();
       const rows = await tx.unsafe<Array<{ pk: number; id: string; doc: string }>>(
@@ -80,11 +84,12 @@ export function createPostgresEntityStore(
       );
       const plan = planMutations(loaded, mutations);
       await writeEntities(tx, tenant, plan.writes);
+      const changes = await changeLog.record(tx, tenant, plan.writes);
       if (createTenant && plan.writes.length > 0 && tenant !== DEFAULT_TENANT) {
         await tx.unsafe('INSERT INTO tenants (name) VALUES ($1) ON CONFLICT DO NOTHING', [tenant]);
       }
-      return { results: plan.results, written: plan.writes.length };
-    }) as Promise<{ results: MutationResult<R>[]; written: number }>;
+      return { results: plan.results, written: plan.writes.length, changes };
+    }) as Promise<{ results: MutationResult<R>[]; written: number; changes: EntityChange[] }>;
   }
 
   const reader = createPostgresCandidateReaders(all);
@@ -114,7 +119,12 @@ export function createPostgresEntityStore(
       if (mutations.length === 0) return [];
       for (let attempt = 1; ; attempt++) {
         try {
-          const { results, written } = await mutateOnce(tenant, mutations, options.createTenant);
+          const { results, written, changes } = await mutateOnce(
+            tenant,
+            mutations,
+            options.createTenant,
+          );
+          changeLog.committed(changes);
           statistics.noteWrites(written);
           return results;
         } catch (error) {

@@ -4,6 +4,8 @@
  * order is code-point order as in SQLite, whatever the database's locale.
  */
 import type { SqlMigration } from '../sql/sql-migration.js';
+import { HISTORY_MIGRATION } from './postgres-history-schema.js';
+import { SUBSCRIPTION_MIGRATION } from './postgres-subscription-schema.js';
 
 /** Characters of `str` held by its b-tree index: a b-tree entry cannot exceed ~2.7 kB. */
 export const STR_INDEX_PREFIX = 200;
@@ -85,4 +87,23 @@ export const POSTGRES_MIGRATIONS: readonly SqlMigration[] = [
       `CREATE INDEX attr_values_str ON attr_values (tenant, attr, kind, left(str, ${STR_INDEX_PREFIX})) WHERE kind <> 'e' AND str IS NOT NULL`,
     ],
   },
+  {
+    version: 4,
+    name: 'change-log',
+    // The transactional outbox of entity changes (context/ports/change-log.port.ts): one row
+    // per changed entity, written with the change, removed once the change bus holds it.
+    // Documents are stored as text, as written: the relay only reads them back.
+    statements: [
+      `CREATE TABLE entity_changes (
+        seq bigserial PRIMARY KEY,
+        tenant text COLLATE "C" NOT NULL,
+        entity_id text COLLATE "C" NOT NULL,
+        at text NOT NULL,
+        previous text,
+        current text
+      )`,
+    ],
+  },
+  HISTORY_MIGRATION,
+  SUBSCRIPTION_MIGRATION,
 ];

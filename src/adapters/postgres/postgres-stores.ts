@@ -2,8 +2,10 @@
  * Production storage: PostgreSQL through a connection pool. Connects, applies pending
  * migrations, and returns both stores with one `close`.
  */
+import type { ChangeLog } from '../../context/ports/change-log.port.js';
 import type { EntityStore } from '../../context/ports/entity-store.port.js';
 import type { JsonLdContextStore } from '../../context/ports/json-ld-context-store.port.js';
+import { createPostgresChangeLog } from './postgres-change-log.js';
 import { connectPostgres, migratePostgres } from './postgres-database.js';
 import { createPostgresEntityStore } from './postgres-entity-store.js';
 import { createPostgresJsonLdContextStore } from './postgres-json-ld-context-store.js';
@@ -11,6 +13,7 @@ import { createPostgresJsonLdContextStore } from './postgres-json-ld-context-sto
 export interface PostgresStores {
   entityStore: EntityStore;
   contextStore: JsonLdContextStore;
+  changeLog: ChangeLog;
   /** Ends the pool after running queries finish; calling it again does nothing. */
   close(): Promise<void>;
 }
@@ -32,8 +35,10 @@ export async function createPostgresStores(options: PostgresStoreOptions): Promi
     await close();
     throw error;
   }
+  const changeLog = createPostgresChangeLog(sql);
   return {
-    entityStore: createPostgresEntityStore(sql, close),
+    entityStore: createPostgresEntityStore(sql, changeLog, close),
+    changeLog,
     contextStore: createPostgresJsonLdContextStore(sql),
     close,
   };

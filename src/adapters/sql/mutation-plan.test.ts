@@ -79,7 +79,15 @@ describe('planMutations', () => {
       drop('b'),
       drop('x'),
     ]);
-    assert.deepEqual(plan.writes, [{ op: 'replace', pk: 4, entity: entity('a', 1) }]);
+    assert.deepEqual(plan.writes, [
+      { op: 'replace', pk: 4, previous: entity('a'), entity: entity('a', 1) },
+    ]);
+  });
+
+  it('planMutations carries the stored state of a deleted entity', () => {
+    const loaded = new Map<string, StoredEntity>([['a', { pk: 4, entity: entity('a') }]]);
+    const plan = planMutations(loaded, [drop('a')]);
+    assert.deepEqual(plan.writes, [{ op: 'delete', pk: 4, previous: entity('a') }]);
   });
 
   it('planMutations rethrows errors that are not ProblemDetails', () => {

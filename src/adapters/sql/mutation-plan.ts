@@ -22,9 +22,9 @@ export interface StoredEntity {
 export type EntityWrite =
   | { op: 'insert'; entity: Entity }
   | { op: 'update'; pk: number; previous: Entity; entity: Entity }
-  | { op: 'delete'; pk: number }
+  | { op: 'delete'; pk: number; previous: Entity }
   /** Deleted then created again in the batch: a new row, so it sorts as a new entity. */
-  | { op: 'replace'; pk: number; entity: Entity };
+  | { op: 'replace'; pk: number; previous: Entity; entity: Entity };
 
 export interface MutationPlan<R> {
   results: MutationResult<R>[];
@@ -44,9 +44,9 @@ function finalWrite(state: IdState): EntityWrite | undefined {
   const { stored, current } = state;
   if (stored === undefined)
     return current === undefined ? undefined : { op: 'insert', entity: current };
-  if (current === undefined) return { op: 'delete', pk: stored.pk };
+  if (current === undefined) return { op: 'delete', pk: stored.pk, previous: stored.entity };
   return state.deleted
-    ? { op: 'replace', pk: stored.pk, entity: current }
+    ? { op: 'replace', pk: stored.pk, previous: stored.entity, entity: current }
     : { op: 'update', pk: stored.pk, previous: stored.entity, entity: current };
 }
 

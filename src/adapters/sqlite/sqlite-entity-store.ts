@@ -24,12 +24,17 @@ import {
   buildTypeSummaries,
   renderSummaryStatements,
 } from '../sql/store-summaries.js';
+import type { SqliteChangeLog } from './sqlite-change-log.js';
 import { sqliteDialect } from './sqlite-dialect.js';
 import { createSqliteEntityWriter } from './sqlite-entity-writer.js';
 
-/** `closeDatabase` runs on close(): the database is shared with the context store. */
+/**
+ * `closeDatabase` runs on close(): the database is shared with the other stores. Every
+ * committed batch is logged in `changeLog` within its transaction.
+ */
 export function createSqliteEntityStore(
   db: SqliteDatabase,
+  changeLog: SqliteChangeLog,
   closeDatabase: () => Promise<void>,
 ): EntityStore {
   const writer = createSqliteEntityWriter(db);
@@ -69,9 +74,10 @@ export function createSqliteEntityStore(
         mutations,
       );
       writer.write(tenant, plan.writes);
+      const changes = changeLog.record(tenant, plan.writes);
       if (createTenant && plan.writes.length > 0 && tenant !== DEFAULT_TENANT)
         insertTenant.run(tenant, new Date().toISOString());
-      return plan.results;
+      return { results: plan.results, changes };
     },
   );
 
@@ -105,7 +111,9 @@ export function createSqliteEntityStore(
       options: { createTenant: boolean },
     ) {
       // Write lock taken up front (BEGIN IMMEDIATE): another process cannot slip in between read and write.
-      return mutateBatch.immediate(tenant, mutations, options.createTenant) as MutationResult<R>[];
+      const { results, changes } = mutateBatch.immediate(tenant, mutations, options.createTenant);
+      changeLog.committed(changes);
+      return results as MutationResult<R>[];
     },
     async queryEntities(tenant, query) {
       return runEntityQuery(query, reader(tenant));

@@ -10,11 +10,15 @@ import type { EntityMutation, EntityStore } from '../../context/ports/entity-sto
 import type { Attribute, Entity } from '../../ngsi-ld/model.js';
 import { buildAttributeIndexRows } from '../sql/entity-index-rows.js';
 import { openSqliteDatabase } from './sqlite-database.js';
+import { createSqliteChangeLog } from './sqlite-change-log.js';
 import { createSqliteEntityStore } from './sqlite-entity-store.js';
 
 function openStore(): { db: SqliteDatabase; store: EntityStore } {
   const db = openSqliteDatabase(':memory:');
-  return { db, store: createSqliteEntityStore(db, async () => void db.close()) };
+  return {
+    db,
+    store: createSqliteEntityStore(db, createSqliteChangeLog(db), async () => void db.close()),
+  };
 }
 
 type Box = {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Entity } from '../../ngsi-ld/model.js';
 import { buildAttributeIndexRows, buildEntityIndexRows } from '../sql/entity-index-rows.js';
 import { migrateSqlite } from './sqlite-database.js';
+import { createSqliteChangeLog } from './sqlite-change-log.js';
 import { createSqliteEntityStore } from './sqlite-entity-store.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 
@@ -75,7 +76,11 @@ describe('SQLITE_MIGRATIONS', () => {
     assert.deepEqual(rows, expected);
 
     // An update after the migration rewrites those rows by position.
-    const store = createSqliteEntityStore(db, async () => void db.close());
+    const store = createSqliteEntityStore(
+      db,
+      createSqliteChangeLog(db),
+      async () => void db.close(),
+    );
     const next: Entity = {
       ...entity,
       attrs: { ...entity.attrs, 'http://a/p': [{ type: 'Property', value: 'y' }] },

@@ -3,6 +3,8 @@
  * are described in src/adapters/README.md; their rows come from sql/entity-index-rows.ts.
  */
 import type { SqlMigration } from '../sql/sql-migration.js';
+import { HISTORY_MIGRATION } from './sqlite-history-schema.js';
+import { SUBSCRIPTION_MIGRATION } from './sqlite-subscription-schema.js';
 
 export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
   {
@@ -98,4 +100,23 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
       `CREATE INDEX attr_values_str ON attr_values (tenant, attr, kind, str) WHERE kind <> 'e' AND str IS NOT NULL`,
     ],
   },
+  {
+    version: 4,
+    name: 'change-log',
+    // The transactional outbox of entity changes (context/ports/change-log.port.ts): one row
+    // per changed entity, written with the change, removed once the change bus holds it.
+    // Documents are stored as text, as written: the relay only reads them back.
+    statements: [
+      `CREATE TABLE entity_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        tenant TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        previous TEXT,
+        current TEXT
+      )`,
+    ],
+  },
+  HISTORY_MIGRATION,
+  SUBSCRIPTION_MIGRATION,
 ];

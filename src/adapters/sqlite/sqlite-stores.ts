@@ -3,8 +3,10 @@
  * ':memory:' for tests. Opens the database, applies pending migrations, and returns both
  * stores with one `close`.
  */
+import type { ChangeLog } from '../../context/ports/change-log.port.js';
 import type { EntityStore } from '../../context/ports/entity-store.port.js';
 import type { JsonLdContextStore } from '../../context/ports/json-ld-context-store.port.js';
+import { createSqliteChangeLog } from './sqlite-change-log.js';
 import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import { createSqliteEntityStore } from './sqlite-entity-store.js';
@@ -13,6 +15,7 @@ import { createSqliteJsonLdContextStore } from './sqlite-json-ld-context-store.j
 export interface SqliteStores {
   entityStore: EntityStore;
   contextStore: JsonLdContextStore;
+  changeLog: ChangeLog;
   /** Closes the database; calling it again does nothing. */
   close(): Promise<void>;
 }
@@ -27,8 +30,10 @@ export function createSqliteStores(options: { path: string }): SqliteStores {
     await checkpointer?.stop();
     if (db.open) db.close();
   };
+  const changeLog = createSqliteChangeLog(db);
   return {
-    entityStore: createSqliteEntityStore(db, closeDatabase),
+    entityStore: createSqliteEntityStore(db, changeLog, closeDatabase),
+    changeLog,
     contextStore: createSqliteJsonLdContextStore(db),
     close: closeDatabase,
   };

@@ -1,0 +1,74 @@
+/**
+ * The change log on PostgreSQL (context/ports/change-log.port.ts): `record` runs inside the
+ * entity store's mutation transaction, one INSERT for the whole batch; listeners hear of
+ * the changes after the commit.
+ *
+ * `seq` comes from a sequence, so concurrent transactions may commit out of seq order:
+ * readers therefore take whatever rows are present (`pendingChanges`), never "after the
+ * last seq seen".
+ */
+import type postgres from 'postgres';
+import type { ChangeLog, EntityChange } from '../../context/ports/change-log.port.js';
+import {
+  changeOfRow,
+  changesOfWrites,
+  createCommitListeners,
+  type ChangeRow,
+} from '../sql/change-rows.js';
+import type { EntityWrite } from '../sql/mutation-plan.js';
+import type { PostgresParameter, PostgresSql } from './postgres-database.js';
+
+export interface PostgresChangeLog extends ChangeLog {
+  /** Inside the mutation transaction: logs the batch's writes. */
+  record(
+    tx: postgres.TransactionSql,
+    tenant: string,
+    writes: readonly EntityWrite[],
+  ): Promise<EntityChange[]>;
+  /** After the commit. */
+  committed(changes: EntityChange[]): void;
+}
+
+export function createPostgresChangeLog(sql: PostgresSql): PostgresChangeLog {
+  const listeners = createCommitListeners();
+  const now = () => new Date().toISOString();
+  return {
+    async record(tx, tenant, writes) {
+      const changes = changesOfWrites(tenant, writes, now);
+      if (changes.length === 0) return [];
+      const rows = await tx.unsafe<Array<{ seq: string }>>(
+        `INSERT INTO entity_changes (tenant, entity_id, at, previous, current)
+         SELECT $1::text, u.entity_id, u.at, u.previous, u.current
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY
+           AS u(entity_id, at, previous, current, ord)
+         ORDER BY u.ord RETURNING seq`,
+        [
+          tenant,
+          changes.map((c) => c.entityId),
+          changes.map((c) => c.at),
+          changes.map((c) => (c.previous === null ? null : JSON.stringify(c.previous))),
+          changes.map((c) => (c.current === null ? null : JSON.stringify(c.current))),
+        ] as PostgresParameter[],
+        { prepare: true },
+      );
+      // RETURNING follows the insertion order of the ORDER BY.
+      return changes.map((change, i) => ({ seq: Number(rows[i]?.seq), ...change }));
+    },
+    committed: listeners.notify,
+    onCommit: listeners.add,
+    async pendingChanges(limit) {
+      const rows = await sql.unsafe<ChangeRow[]>(
+        'SELECT seq, tenant, entity_id, at, previous, current FROM entity_changes ORDER BY seq LIMIT $1',
+        [limit],
+        { prepare: true },
+      );
+      return rows.map(changeOfRow);
+    },
+    async removeChanges(seqs) {
+      if (seqs.length === 0) return;
+      await sql.unsafe('DELETE FROM entity_changes WHERE seq = ANY($1::bigint[])', [
+        seqs as number[],
+      ]);
+    },
+  };
+}

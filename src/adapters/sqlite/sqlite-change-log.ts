@@ -1,0 +1,58 @@
+/**
+ * The change log on SQLite (context/ports/change-log.port.ts): `record` runs inside the
+ * entity store's mutation transaction; listeners hear of the changes after it committed.
+ */
+import type { Database as SqliteDatabase } from 'better-sqlite3';
+import type { ChangeLog, EntityChange } from '../../context/ports/change-log.port.js';
+import {
+  changeOfRow,
+  changesOfWrites,
+  createCommitListeners,
+  type ChangeRow,
+} from '../sql/change-rows.js';
+import type { EntityWrite } from '../sql/mutation-plan.js';
+
+export interface SqliteChangeLog extends ChangeLog {
+  /** Inside the mutation transaction: logs the batch's writes. */
+  record(tenant: string, writes: readonly EntityWrite[]): EntityChange[];
+  /** After the commit. */
+  committed(changes: EntityChange[]): void;
+}
+
+export function createSqliteChangeLog(db: SqliteDatabase): SqliteChangeLog {
+  const insert = db.prepare(
+    'INSERT INTO entity_changes (tenant, entity_id, at, previous, current) VALUES (?, ?, ?, ?, ?)',
+  );
+  const selectPending = db.prepare<[number], ChangeRow>(
+    'SELECT seq, tenant, entity_id, at, previous, current FROM entity_changes ORDER BY seq LIMIT ?',
+  );
+  const remove = db.prepare('DELETE FROM entity_changes WHERE seq = ?');
+  const removeAll = db.transaction((seqs: readonly number[]) => {
+    for (const seq of seqs) remove.run(seq);
+  });
+  const listeners = createCommitListeners();
+  const now = () => new Date().toISOString();
+
+  return {
+    record(tenant, writes) {
+      return changesOfWrites(tenant, writes, now).map((change) => {
+        const { lastInsertRowid } = insert.run(
+          tenant,
+          change.entityId,
+          change.at,
+          change.previous === null ? null : JSON.stringify(change.previous),
+          change.current === null ? null : JSON.stringify(change.current),
+        );
+        return { seq: Number(lastInsertRowid), ...change };
+      });
+    },
+    committed: listeners.notify,
+    onCommit: listeners.add,
+    async pendingChanges(limit) {
+      return selectPending.all(limit).map(changeOfRow);
+    },
+    async removeChanges(seqs) {
+      if (seqs.length > 0) removeAll(seqs);
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * The change relay: moves committed changes from the durable change log to the change bus
+ * (DESIGN.md, data flow). Changes are published right after their commit; each one leaves
+ * the log once the bus holds it. Whatever is still in the log at start-up (the process
+ * died before publishing, or the bus was down) is published then, and again on a timer
+ * while the bus is unavailable, so an outage delays notifications but never loses them
+ * and never fails a write.
+ */
+import type { ChangeBus } from './ports/change-bus.port.js';
+import type { ChangeLog, EntityChange } from './ports/change-log.port.js';
+
+export interface ChangeRelayOptions {
+  changeLog: ChangeLog;
+  bus: ChangeBus;
+  /** Reports a failed publication (the changes stay in the log). */
+  onPublishError?: (error: unknown) => void;
+  /** Pause before re-reading the log after a failure; doubles up to `maxRetryMs`. */
+  retryMs?: number;
+  maxRetryMs?: number;
+  /** Changes read from the log at a time. */
+  pageSize?: number;
+}
+
+export interface ChangeRelay {
+  /** Publishes what the log holds, then follows new commits. */
+  start(): Promise<void>;
+  /** Resolves when everything published so far has been settled (tests, shutdown). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createChangeRelay(options: ChangeRelayOptions): ChangeRelay {
+  const { changeLog, bus } = options;
+  const pageSize = options.pageSize ?? 500;
+  const baseRetryMs = options.retryMs ?? 1_000;
+  const maxRetryMs = options.maxRetryMs ?? 30_000;
+  const running = new Set<Promise<void>>();
+  let following = false;
+  let stopped = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let retryMs = baseRetryMs;
+
+  function track(work: Promise<void>): void {
+    running.add(work);
+    void work.finally(() => running.delete(work));
+  }
+
+  async function relay(changes: readonly EntityChange[]): Promise<void> {
+    await bus.publish(changes);
+    await changeLog.removeChanges(changes.map((change) => change.seq));
+  }
+
+  function relayCommitted(changes: EntityChange[]): void {
+    if (!following || stopped) return;
+    track(
+      relay(changes).then(
+        () => undefined,
+        (error: unknown) => failed(error),
+      ),
+    );
+  }
+
+  /** Publishes everything in the log, page by page, oldest first. */
+  async function drain(): Promise<void> {
+    for (;;) {
+      const page = await changeLog.pendingChanges(pageSize);
+      if (page.length === 0 || stopped) return;
+      await relay(page);
+      if (page.length < pageSize) return;
+    }
+  }
+
+  function failed(error: unknown): void {
+    options.onPublishError?.(error);
+    if (stopped || retryTimer !== undefined) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      track(
+        drain().then(
+          () => {
+            retryMs = baseRetryMs;
+          },
+          (retryError: unknown) => {
+            retryMs = Math.min(retryMs * 2, maxRetryMs);
+            failed(retryError);
+          },
+        ),
+      );
+    }, retryMs);
+    retryTimer.unref();
+  }
+
+  changeLog.onCommit(relayCommitted);
+
+  return {
+    async start() {
+      following = true;
+      const initial = drain().catch((error: unknown) => failed(error));
+      track(initial);
+      await initial;
+    },
+    async idle() {
+      while (running.size > 0) await Promise.all([...running]);
+    },
+    async stop() {
+      stopped = true;
+      if (retryTimer !== undefined) clearTimeout(retryTimer);
+      await Promise.allSettled([...running]);
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The change bus of a single Civis process (the default; ports/change-bus.port.ts). Changes
+ * go straight from the relay to the consumers in memory; `publish` resolves once every
+ * consumer group has handled them, so the relay removes a change from the durable change
+ * log only then. A process that dies before that finds the change in the log at restart and
+ * publishes it again: nothing is lost, and nothing is held here that a crash could lose.
+ *
+ * A change published twice (the relay's start-up scan may meet a change already on its
+ * way) is handled once: in-flight and recently settled seqs are remembered, as JetStream's
+ * duplicate window does for the NATS adapter.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChangeBus, ChangeConsumer, ChangeHandler } from './ports/change-bus.port.js';
+import type { EntityChange } from './ports/change-log.port.js';
+
+/** Seqs remembered after they settled, to drop late duplicates. */
+const SETTLED_MEMORY = 10_000;
+const RETRY_DELAYS_MS = [100, 500, 2_000, 10_000, 30_000];
+
+interface Group {
+  handler: ChangeHandler;
+  /** Changes of this group are handled one at a time, in publish order. */
+  tail: Promise<void>;
+  stopped: boolean;
+}
+
+export function createInProcessChangeBus(
+  options: { onHandlerError?: (error: unknown, change: EntityChange, group: string) => void } = {},
+): ChangeBus {
+  const groups = new Map<string, Group>();
+  const inFlight = new Map<number, Promise<void>>();
+  const settled = new Set<number>();
+  let closed = false;
+
+  function remember(seq: number): void {
+    settled.add(seq);
+    if (settled.size > SETTLED_MEMORY) {
+      const oldest = settled.values().next().value;
+      if (oldest !== undefined) settled.delete(oldest);
+    }
+  }
+
+  /** Runs the handler until it succeeds, with growing pauses; gives up only on stop. */
+  async function handle(name: string, group: Group, change: EntityChange): Promise<void> {
+    for (let attempt = 0; !group.stopped && !closed; attempt++) {
+      try {
+        await group.handler(change);
+        return;
+      } catch (error) {
+        options.onHandlerError?.(error, change, name);
+        await sleep(RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]);
+      }
+    }
+    throw new Error(`Consumer ${name} stopped before handling change ${change.seq}`);
+  }
+
+  function dispatch(change: EntityChange): Promise<void> {
+    const handled = [...groups].map(([name, group]) => {
+      const done = group.tail.then(() => handle(name, group, change));
+      group.tail = done.catch(() => undefined);
+      return done;
+    });
+    return Promise.all(handled).then(() => undefined);
+  }
+
+  return {
+    async publish(changes) {
+      if (closed) throw new Error('The change bus is closed');
+      const pending: Promise<void>[] = [];
+      for (const change of changes) {
+        if (settled.has(change.seq)) continue;
+        let done = inFlight.get(change.seq);
+        if (done === undefined) {
+          done = dispatch(change).finally(() => {
+            inFlight.delete(change.seq);
+          });
+          done.then(() => remember(change.seq)).catch(() => undefined);
+          inFlight.set(change.seq, done);
+        }
+        pending.push(done);
+      }
+      await Promise.all(pending);
+    },
+
+    async consume(name, handler): Promise<ChangeConsumer> {
+      if (groups.has(name)) throw new Error(`Change consumer group ${name} already exists`);
+      const group: Group = { handler, tail: Promise.resolve(), stopped: false };
+      groups.set(name, group);
+      return {
+        async stop() {
+          group.stopped = true;
+          groups.delete(name);
+          await group.tail;
+        },
+      };
+    },
+
+    async close() {
+      closed = true;
+      for (const group of groups.values()) group.stopped = true;
+      await Promise.all([...groups.values()].map((group) => group.tail));
+      groups.clear();
+    },
+  };
+}

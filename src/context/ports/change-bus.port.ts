@@ -1,0 +1,35 @@
+/**
+ * The change bus (DESIGN.md, process model): carries committed entity changes from the
+ * instance that made them to the consumers that react to them (subscription matching,
+ * later rules and KPIs), across instances. Adapters: src/context/in-process-change-bus.ts
+ * (one process, the default) and src/adapters/nats (NATS JetStream, many instances).
+ *
+ * Delivery is at least once: a change whose handler did not resolve is delivered again
+ * (after a restart, or to another instance). Consumers make their effects idempotent by
+ * `seq` (for example a unique key on subscription and change).
+ */
+import type { EntityChange } from './change-log.port.js';
+
+export type ChangeHandler = (change: EntityChange) => Promise<void>;
+
+export interface ChangeConsumer {
+  stop(): Promise<void>;
+}
+
+export interface ChangeBus {
+  /**
+   * Hands committed changes (read from the change log, in seq order) to the bus. Resolves
+   * once the bus holds them durably, so that the relay may remove them from the log;
+   * rejects when the bus is unavailable (the relay keeps them and tries again). Publishing
+   * a change twice is harmless: the bus drops the duplicate by `seq`.
+   */
+  publish(changes: readonly EntityChange[]): Promise<void>;
+  /**
+   * Delivers every change published from now on (and those not yet handled by `group`
+   * before a restart) to exactly one consumer of `group` among all instances, one change
+   * at a time per consumer, in publish order. A change is settled once `handler` resolves;
+   * if it rejects, the change is delivered again later.
+   */
+  consume(group: string, handler: ChangeHandler): Promise<ChangeConsumer>;
+  close(): Promise<void>;
+}
