@@ -15,6 +15,7 @@ import {
   createCommitListeners,
   type ChangeRow,
 } from '../sql/change-rows.js';
+import { entityDoc } from '../sql/entity-doc.js';
 import type { EntityWrite } from '../sql/mutation-plan.js';
 import type { PostgresParameter, PostgresSql } from './postgres-database.js';
 
@@ -46,8 +47,8 @@ export function createPostgresChangeLog(sql: PostgresSql): PostgresChangeLog {
           tenant,
           changes.map((c) => c.entityId),
           changes.map((c) => c.at),
-          changes.map((c) => (c.previous === null ? null : JSON.stringify(c.previous))),
-          changes.map((c) => (c.current === null ? null : JSON.stringify(c.current))),
+          changes.map((c) => (c.previous === null ? null : entityDoc(c.previous))),
+          changes.map((c) => (c.current === null ? null : entityDoc(c.current))),
         ] as PostgresParameter[],
         { prepare: true },
       );

@@ -13,6 +13,7 @@ import type {
 } from '../../context/ports/entity-store.port.js';
 import { DEFAULT_TENANT, type Entity } from '../../ngsi-ld/model.js';
 import { runEntityQuery } from '../sql/entity-query-runner.js';
+import { parseEntityDoc } from '../sql/entity-doc.js';
 import { planMutations, type StoredEntity } from '../sql/mutation-plan.js';
 import type { RenderedSql } from '../sql/sql-dialect.js';
 import {
@@ -80,7 +81,7 @@ export function createPostgresEntityStore(
         { prepare: true },
       );
       const loaded = new Map<string, StoredEntity>(
-        rows.map((row) => [row.id, { pk: row.pk, entity: JSON.parse(row.doc) as Entity }]),
+        rows.map((row) => [row.id, { pk: row.pk, entity: parseEntityDoc(row.doc) }]),
       );
       const plan = planMutations(loaded, mutations);
       await writeEntities(tx, tenant, plan.writes);

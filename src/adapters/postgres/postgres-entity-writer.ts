@@ -6,6 +6,7 @@
 import type postgres from 'postgres';
 import type { Entity } from '../../ngsi-ld/model.js';
 import { buildEntityIndexRows } from '../sql/entity-index-rows.js';
+import { entityDoc } from '../sql/entity-doc.js';
 import type { EntityWrite } from '../sql/mutation-plan.js';
 import type { PostgresParameter } from './postgres-database.js';
 
@@ -36,7 +37,7 @@ async function updateEntities(
      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(pk, doc, created_at, modified_at) WHERE e.pk = u.pk`,
     [
       updates.map((u) => u.pk),
-      updates.map((u) => JSON.stringify(u.entity)),
+      updates.map((u) => entityDoc(u.entity)),
       updates.map((u) => u.entity.createdAt),
       updates.map((u) => u.entity.modifiedAt),
     ],
@@ -55,7 +56,7 @@ async function insertEntities(tx: Tx, tenant: string, entities: Entity[]): Promi
     [
       tenant,
       entities.map((e) => e.id),
-      entities.map((e) => JSON.stringify(e)),
+      entities.map((e) => entityDoc(e)),
       entities.map((e) => e.createdAt),
       entities.map((e) => e.modifiedAt),
     ],

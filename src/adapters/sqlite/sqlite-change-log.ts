@@ -10,6 +10,7 @@ import {
   createCommitListeners,
   type ChangeRow,
 } from '../sql/change-rows.js';
+import { entityDoc } from '../sql/entity-doc.js';
 import type { EntityWrite } from '../sql/mutation-plan.js';
 
 export interface SqliteChangeLog extends ChangeLog {
@@ -40,8 +41,8 @@ export function createSqliteChangeLog(db: SqliteDatabase): SqliteChangeLog {
           tenant,
           change.entityId,
           change.at,
-          change.previous === null ? null : JSON.stringify(change.previous),
-          change.current === null ? null : JSON.stringify(change.current),
+          change.previous === null ? null : entityDoc(change.previous),
+          change.current === null ? null : entityDoc(change.current),
         );
         return { seq: Number(lastInsertRowid), ...change };
       });

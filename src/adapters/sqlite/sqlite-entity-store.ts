@@ -17,6 +17,7 @@ import {
   renderCappedCount,
 } from '../sql/condition-sql.js';
 import { runEntityQuery, type CandidateReader } from '../sql/entity-query-runner.js';
+import { parseEntityDoc } from '../sql/entity-doc.js';
 import { planMutations, type StoredEntity } from '../sql/mutation-plan.js';
 import type { RenderedSql } from '../sql/sql-dialect.js';
 import {
@@ -59,7 +60,7 @@ export function createSqliteEntityStore(
     const loaded = new Map<string, StoredEntity>();
     for (const id of new Set(ids)) {
       const row = selectEntity.get(tenant, id);
-      if (row !== undefined) loaded.set(id, { pk: row.pk, entity: JSON.parse(row.doc) as Entity });
+      if (row !== undefined) loaded.set(id, { pk: row.pk, entity: parseEntityDoc(row.doc) });
     }
     return loaded;
   }

@@ -21,6 +21,7 @@ import {
   type AttrValueRow,
   type AttributeRowsChange,
 } from '../sql/entity-index-rows.js';
+import { entityDoc } from '../sql/entity-doc.js';
 import type { EntityWrite } from '../sql/mutation-plan.js';
 
 export interface SqliteEntityWriter {
@@ -124,7 +125,7 @@ export function createSqliteEntityWriter(db: SqliteDatabase): SqliteEntityWriter
   }
 
   function insertEntity(tenant: string, entity: Entity): void {
-    const doc = JSON.stringify(entity);
+    const doc = entityDoc(entity);
     const pk = Number(
       statements.insertEntity.run(tenant, entity.id, doc, entity.createdAt, entity.modifiedAt)
         .lastInsertRowid,
@@ -133,7 +134,7 @@ export function createSqliteEntityWriter(db: SqliteDatabase): SqliteEntityWriter
   }
 
   function updateEntity(tenant: string, pk: number, previous: Entity, entity: Entity): void {
-    statements.updateEntity.run(JSON.stringify(entity), entity.createdAt, entity.modifiedAt, pk);
+    statements.updateEntity.run(entityDoc(entity), entity.createdAt, entity.modifiedAt, pk);
     updateTypes(tenant, pk, previous, entity);
     for (const change of changedAttributeRows(previous, entity))
       rewriteAttribute(tenant, pk, change);
