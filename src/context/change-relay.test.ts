@@ -19,7 +19,11 @@ function change(seq: number): EntityChange {
 function memoryLog(initial: EntityChange[] = []) {
   const rows = new Map(initial.map((c) => [c.seq, c]));
   const listeners: Array<(changes: EntityChange[]) => void> = [];
-  const log: ChangeLog & { commit(changes: EntityChange[]): void; seqs(): number[] } = {
+  const log: ChangeLog & {
+    commit(changes: EntityChange[]): void;
+    commitQuietly(change: EntityChange): void;
+    seqs(): number[];
+  } = {
     onCommit: (listener) => void listeners.push(listener),
     async pendingChanges(limit) {
       return [...rows.values()].sort((a, b) => a.seq - b.seq).slice(0, limit);
@@ -30,6 +34,9 @@ function memoryLog(initial: EntityChange[] = []) {
     commit(changes) {
       for (const c of changes) rows.set(c.seq, c);
       for (const listener of listeners) listener(changes);
+    },
+    commitQuietly(change) {
+      rows.set(change.seq, change);
     },
     seqs: () => [...rows.keys()].sort((a, b) => a - b),
   };
@@ -88,6 +95,19 @@ describe('change relay', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     assert.deepEqual(log.seqs(), []);
     assert.deepEqual(bus.published, [1, 2]);
+    await relay.stop();
+  });
+
+  it('sweeps the log for changes another instance left behind', async () => {
+    const log = memoryLog();
+    const bus = recordingBus();
+    const relay = createChangeRelay({ changeLog: log, bus, sweepMs: 10 });
+    await relay.start();
+    // Another instance committed change 9 and died before publishing it.
+    log.commitQuietly(change(9));
+    for (let i = 0; i < 100 && !bus.published.includes(9); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(bus.published, [9]);
     await relay.stop();
   });
 

@@ -26,6 +26,11 @@ export interface ChangeRelayOptions {
   pageSize?: number;
   /** How long published changes wait to be removed together; default 20 ms. */
   removeDelayMs?: number;
+  /**
+   * Period of a sweep that publishes whatever the log still holds: changes left behind by
+   * another instance that died between its commit and its publication. Default 5 s; 0 off.
+   */
+  sweepMs?: number;
 }
 
 export interface ChangeRelay {
@@ -45,6 +50,7 @@ export function createChangeRelay(options: ChangeRelayOptions): ChangeRelay {
   let following = false;
   let stopped = false;
   let retryTimer: NodeJS.Timeout | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
   let retryMs = baseRetryMs;
   const removeDelayMs = options.removeDelayMs ?? 20;
   let toRemove: number[] = [];
@@ -125,6 +131,13 @@ export function createChangeRelay(options: ChangeRelayOptions): ChangeRelay {
       const initial = drain().catch((error: unknown) => failed(error));
       track(initial);
       await initial;
+      const sweepMs = options.sweepMs ?? 5_000;
+      if (sweepMs > 0 && !stopped) {
+        sweepTimer = setInterval(() => {
+          if (retryTimer === undefined) track(drain().catch((error: unknown) => failed(error)));
+        }, sweepMs);
+        sweepTimer.unref();
+      }
     },
     async idle() {
       do {
@@ -135,6 +148,7 @@ export function createChangeRelay(options: ChangeRelayOptions): ChangeRelay {
     async stop() {
       stopped = true;
       if (retryTimer !== undefined) clearTimeout(retryTimer);
+      if (sweepTimer !== undefined) clearInterval(sweepTimer);
       await Promise.allSettled([...running]);
       await flushRemovals();
     },
