@@ -1,12 +1,25 @@
 /**
  * Writes the outcome of a mutation batch (sql/mutation-plan.ts) into PostgreSQL in a fixed
  * number of statements whatever the batch size: arrays bound as parameters and expanded
- * with `unnest`, so 1,000 upserts cost a handful of round trips, not thousands.
+ * with `unnest`, so 1,000 upserts cost a handful of statements, not thousands. The
+ * statements of each phase are sent together (the driver pipelines them on the
+ * transaction's connection, executed in order), so a batch costs two round trips.
+ *
+ * An update rewrites only the index rows of the attributes whose rows changed
+ * (entity-index-rows.ts, changedAttributeRows), as the SQLite writer does: a partial update
+ * of one attribute deletes and inserts that attribute's two rows, not the entity's twenty.
  */
 import type postgres from 'postgres';
+import type { BBox } from '../../ngsi-ld/geo/bounding-box.js';
 import type { Entity } from '../../ngsi-ld/model.js';
-import { buildEntityIndexRows } from '../sql/entity-index-rows.js';
 import { entityDoc } from '../sql/entity-doc.js';
+import {
+  buildEntityIndexRows,
+  changedAttributeRows,
+  entityTypeRows,
+  sameBoxes,
+  type AttrValueRow,
+} from '../sql/entity-index-rows.js';
 import type { EntityWrite } from '../sql/mutation-plan.js';
 import type { PostgresParameter } from './postgres-database.js';
 
@@ -16,32 +29,129 @@ function run(tx: Tx, text: string, params: unknown[]): Promise<postgres.RowList<
   return tx.unsafe(text, params as PostgresParameter[]);
 }
 
-async function deleteRows(tx: Tx, entityPks: number[], deletedPks: number[]): Promise<void> {
-  if (entityPks.length > 0) {
-    for (const table of ['entity_types', 'attr_values', 'geo_boxes']) {
-      await run(tx, `DELETE FROM ${table} WHERE entity_pk = ANY($1::bigint[])`, [entityPks]);
+/** Index rows to insert, as column arrays for `unnest`. */
+class IndexRowColumns {
+  readonly types = { pk: [] as number[], type: [] as string[] };
+  readonly values = {
+    pk: [] as number[],
+    attr: [] as string[],
+    kind: [] as string[],
+    inst: [] as number[],
+    num: [] as Array<number | null>,
+    str: [] as Array<string | null>,
+  };
+  readonly boxes = {
+    pk: [] as number[],
+    attr: [] as string[],
+    edges: [[], [], [], []] as number[][],
+  };
+
+  addTypes(pk: number, types: readonly string[]): void {
+    for (const type of types) {
+      this.types.pk.push(pk);
+      this.types.type.push(type);
     }
   }
-  if (deletedPks.length > 0)
-    await run(tx, 'DELETE FROM entities WHERE pk = ANY($1::bigint[])', [deletedPks]);
+
+  addValues(pk: number, rows: readonly AttrValueRow[]): void {
+    for (const row of rows) {
+      this.values.pk.push(pk);
+      this.values.attr.push(row.attr);
+      this.values.kind.push(row.kind);
+      this.values.inst.push(row.inst);
+      this.values.num.push(row.num);
+      this.values.str.push(row.str);
+    }
+  }
+
+  addBox(pk: number, attr: string, box: BBox): void {
+    this.boxes.pk.push(pk);
+    this.boxes.attr.push(attr);
+    box.forEach((edge, i) => this.boxes.edges[i]?.push(edge));
+  }
+
+  addEntity(pk: number, entity: Entity): void {
+    const rows = buildEntityIndexRows(entity);
+    this.addTypes(pk, rows.types);
+    this.addValues(pk, rows.values);
+    for (const { attr, box } of rows.boxes) this.addBox(pk, attr, box);
+  }
+
+  insert(tx: Tx, tenant: string): Array<Promise<unknown>> {
+    const statements: Array<Promise<unknown>> = [];
+    if (this.types.pk.length > 0)
+      statements.push(
+        run(
+          tx,
+          'INSERT INTO entity_types (tenant, type, entity_pk) SELECT $1::text, * FROM unnest($2::text[], $3::bigint[])',
+          [tenant, this.types.type, this.types.pk],
+        ),
+      );
+    const v = this.values;
+    if (v.pk.length > 0)
+      statements.push(
+        run(
+          tx,
+          `INSERT INTO attr_values (tenant, attr, kind, inst, num, str, entity_pk)
+           SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::integer[], $5::float8[], $6::text[], $7::bigint[])`,
+          [tenant, v.attr, v.kind, v.inst, v.num, v.str, v.pk],
+        ),
+      );
+    const b = this.boxes;
+    if (b.pk.length > 0)
+      statements.push(
+        run(
+          tx,
+          `INSERT INTO geo_boxes (tenant, attr, entity_pk, box)
+           SELECT $1::text, u.attr, u.pk, box(point(u.min_lon, u.min_lat), point(u.max_lon, u.max_lat))
+           FROM unnest($2::text[], $3::bigint[], $4::float8[], $5::float8[], $6::float8[], $7::float8[]) AS u(attr, pk, min_lon, min_lat, max_lon, max_lat)`,
+          [tenant, b.attr, b.pk, ...b.edges],
+        ),
+      );
+    return statements;
+  }
 }
 
-async function updateEntities(
-  tx: Tx,
-  updates: Array<{ pk: number; entity: Entity }>,
-): Promise<void> {
-  if (updates.length === 0) return;
-  await run(
-    tx,
-    `UPDATE entities AS e SET doc = u.doc::json, created_at = u.created_at, modified_at = u.modified_at
-     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(pk, doc, created_at, modified_at) WHERE e.pk = u.pk`,
-    [
-      updates.map((u) => u.pk),
-      updates.map((u) => entityDoc(u.entity)),
-      updates.map((u) => u.entity.createdAt),
-      updates.map((u) => u.entity.modifiedAt),
-    ],
-  );
+/** (entity pk, attribute) pairs whose rows of one table go. */
+class AttributeKeys {
+  readonly pk: number[] = [];
+  readonly attr: string[] = [];
+  add(pk: number, attr: string): void {
+    this.pk.push(pk);
+    this.attr.push(attr);
+  }
+  delete(tx: Tx, table: 'attr_values' | 'geo_boxes'): Array<Promise<unknown>> {
+    if (this.pk.length === 0) return [];
+    return [
+      run(
+        tx,
+        `DELETE FROM ${table} WHERE (entity_pk, attr) IN (SELECT * FROM unnest($1::bigint[], $2::text[]))`,
+        [this.pk, this.attr],
+      ),
+    ];
+  }
+}
+
+function deleteByEntity(tx: Tx, table: string, pks: number[]): Array<Promise<unknown>> {
+  if (pks.length === 0) return [];
+  return [run(tx, `DELETE FROM ${table} WHERE entity_pk = ANY($1::bigint[])`, [pks])];
+}
+
+function updateEntities(tx: Tx, updates: Array<{ pk: number; entity: Entity }>) {
+  if (updates.length === 0) return [];
+  return [
+    run(
+      tx,
+      `UPDATE entities AS e SET doc = u.doc::json, created_at = u.created_at, modified_at = u.modified_at
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(pk, doc, created_at, modified_at) WHERE e.pk = u.pk`,
+      [
+        updates.map((u) => u.pk),
+        updates.map((u) => entityDoc(u.entity)),
+        updates.map((u) => u.entity.createdAt),
+        updates.map((u) => u.entity.modifiedAt),
+      ],
+    ),
+  ];
 }
 
 /** Inserts in batch order, so the new primary keys follow creation order. */
@@ -65,94 +175,57 @@ async function insertEntities(tx: Tx, tenant: string, entities: Entity[]): Promi
   return entities.map((entity) => pks.get(entity.id) as number);
 }
 
-async function insertIndexRows(
-  tx: Tx,
-  tenant: string,
-  indexed: Array<{ pk: number; entity: Entity }>,
-): Promise<void> {
-  const types: { pk: number[]; type: string[] } = { pk: [], type: [] };
-  const values: {
-    pk: number[];
-    attr: string[];
-    kind: string[];
-    inst: number[];
-    num: Array<number | null>;
-    str: Array<string | null>;
-  } = {
-    pk: [],
-    attr: [],
-    kind: [],
-    inst: [],
-    num: [],
-    str: [],
-  };
-  const boxes: { pk: number[]; attr: string[]; box: number[][] } = {
-    pk: [],
-    attr: [],
-    box: [[], [], [], []],
-  };
-  for (const { pk, entity } of indexed) {
-    const rows = buildEntityIndexRows(entity);
-    for (const type of rows.types) {
-      types.pk.push(pk);
-      types.type.push(type);
-    }
-    for (const row of rows.values) {
-      values.pk.push(pk);
-      values.attr.push(row.attr);
-      values.kind.push(row.kind);
-      values.inst.push(row.inst);
-      values.num.push(row.num);
-      values.str.push(row.str);
-    }
-    for (const { attr, box } of rows.boxes) {
-      boxes.pk.push(pk);
-      boxes.attr.push(attr);
-      box.forEach((edge, i) => boxes.box[i]?.push(edge));
-    }
-  }
-  if (types.pk.length > 0) {
-    await run(
-      tx,
-      'INSERT INTO entity_types (tenant, type, entity_pk) SELECT $1::text, * FROM unnest($2::text[], $3::bigint[])',
-      [tenant, types.type, types.pk],
-    );
-  }
-  if (values.pk.length > 0) {
-    await run(
-      tx,
-      `INSERT INTO attr_values (tenant, attr, kind, inst, num, str, entity_pk)
-       SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::integer[], $5::float8[], $6::text[], $7::bigint[])`,
-      [tenant, values.attr, values.kind, values.inst, values.num, values.str, values.pk],
-    );
-  }
-  if (boxes.pk.length > 0) {
-    await run(
-      tx,
-      `INSERT INTO geo_boxes (tenant, attr, entity_pk, box)
-       SELECT $1::text, u.attr, u.pk, box(point(u.min_lon, u.min_lat), point(u.max_lon, u.max_lat))
-       FROM unnest($2::text[], $3::bigint[], $4::float8[], $5::float8[], $6::float8[], $7::float8[]) AS u(attr, pk, min_lon, min_lat, max_lon, max_lat)`,
-      [tenant, boxes.attr, boxes.pk, ...boxes.box],
-    );
-  }
-}
-
 export async function writeEntities(tx: Tx, tenant: string, writes: EntityWrite[]): Promise<void> {
-  const reindexed: number[] = [];
-  const deleted: number[] = [];
+  const removed: number[] = []; // deleted or replaced: every index row goes
+  const retyped: number[] = [];
+  const changedValues = new AttributeKeys();
+  const changedBoxes = new AttributeKeys();
   const updates: Array<{ pk: number; entity: Entity }> = [];
   const inserts: Entity[] = [];
+  const rows = new IndexRowColumns();
   for (const write of writes) {
-    if (write.op !== 'insert') reindexed.push(write.pk);
-    if (write.op === 'delete' || write.op === 'replace') deleted.push(write.pk);
-    if (write.op === 'update') updates.push({ pk: write.pk, entity: write.entity });
-    if (write.op === 'insert' || write.op === 'replace') inserts.push(write.entity);
+    if (write.op === 'insert') inserts.push(write.entity);
+    else if (write.op === 'delete') removed.push(write.pk);
+    else if (write.op === 'replace') {
+      removed.push(write.pk);
+      inserts.push(write.entity);
+    } else {
+      const { pk, previous, entity } = write;
+      updates.push({ pk, entity });
+      const types = entityTypeRows(entity);
+      const before = entityTypeRows(previous);
+      if (types.length !== before.length || types.some((type) => !before.includes(type))) {
+        retyped.push(pk);
+        rows.addTypes(pk, types);
+      }
+      for (const change of changedAttributeRows(previous, entity)) {
+        changedValues.add(pk, change.attr);
+        rows.addValues(pk, change.next.values);
+        if (sameBoxes(change.previous.boxes, change.next.boxes)) continue;
+        changedBoxes.add(pk, change.attr);
+        for (const box of change.next.boxes) rows.addBox(pk, change.attr, box);
+      }
+    }
   }
-  await deleteRows(tx, reindexed, deleted);
-  await updateEntities(tx, updates);
+  // Phase 1: every deletion and update, then the inserts whose keys the index rows need
+  // (in this order: a replaced entity's row must be gone before its id is inserted again).
+  const phase1: Array<Promise<unknown>> = [
+    ...deleteByEntity(tx, 'entity_types', [...removed, ...retyped]),
+    ...deleteByEntity(tx, 'attr_values', removed),
+    ...deleteByEntity(tx, 'geo_boxes', removed),
+    ...changedValues.delete(tx, 'attr_values'),
+    ...changedBoxes.delete(tx, 'geo_boxes'),
+    ...(removed.length > 0
+      ? [run(tx, 'DELETE FROM entities WHERE pk = ANY($1::bigint[])', [removed])]
+      : []),
+    ...updateEntities(tx, updates),
+  ];
+  // The driver's queries are lazy: Promise.all sends phase 1 now, before the inserts.
+  const phase1Done = Promise.all(phase1);
+  phase1Done.catch(() => undefined); // awaited below; must not be unhandled if the insert fails
   const insertedPks = await insertEntities(tx, tenant, inserts);
-  await insertIndexRows(tx, tenant, [
-    ...updates,
-    ...inserts.map((entity, i) => ({ pk: insertedPks[i] as number, entity })),
-  ]);
+  await phase1Done;
+  inserts.forEach((entity, i) => rows.addEntity(insertedPks[i] as number, entity));
+  // Phase 2: the index rows.
+  await Promise.all(rows.insert(tx, tenant));
 }
