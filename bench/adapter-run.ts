@@ -31,7 +31,7 @@ export async function benchAdapter(
   baseline: BaselineReport | null,
 ): Promise<AdapterReport> {
   const wanted = (scenario: ScenarioName) =>
-    options.only === undefined || options.only === scenario;
+    options.only === undefined || options.only.includes(scenario);
   const results: ScenarioResult[] = [];
   const report: AdapterReport = { results, rss: undefined, batchUpsert: undefined };
 

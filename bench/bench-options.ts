@@ -26,7 +26,8 @@ export interface BenchOptions {
   seedEntities: number;
   /** Timed runs of the batch-upsert scenario. */
   upsertRuns: number;
-  only: ScenarioName | undefined;
+  /** The scenarios to run (`--only a,b`); all when undefined. */
+  only: ScenarioName[] | undefined;
   /** Administrative connection used to create and drop the benchmark databases. */
   postgresUrl: string;
   /** When set, the Civis servers run with --cpu-prof and write their profiles here. */
@@ -40,7 +41,7 @@ export interface BenchOptions {
 export const USAGE = `usage: npm run bench -- [options]
   --adapter sqlite|postgres|both   storage under test (default both)
   --quick                          smoke test: 2 s loads, 10,000 query entities
-  --only <scenario>                one of ${SCENARIOS.join(', ')}
+  --only <scenario>[,<scenario>…]  some of ${SCENARIOS.join(', ')}
   --duration <s>                   seconds of each measurement (default 10, quick 2)
   --warmup <s>                     seconds of warm-up load (default 2, quick 0.5)
   --connections <n>                concurrent connections (default 50)
@@ -74,10 +75,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   if (values.help) throw new UsageError('');
   const quick = values.quick === true;
   const adapters = parseAdapters(values.adapter ?? 'both');
-  const only = values.only;
-  if (only !== undefined && !(SCENARIOS as readonly string[]).includes(only)) {
-    throw new UsageError(`--only: unknown scenario '${only}'`);
-  }
+  const only = values.only?.split(',').map((name) => name.trim());
+  const unknown = only?.find((name) => !(SCENARIOS as readonly string[]).includes(name));
+  if (unknown !== undefined) throw new UsageError(`--only: unknown scenario '${unknown}'`);
   const queryEntities = positive('entities', values.entities ?? (quick ? '10000' : '100000'));
   return {
     adapters,
@@ -87,7 +87,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     queryEntities,
     seedEntities: Math.min(10_000, queryEntities),
     upsertRuns: quick ? 5 : 20,
-    only: only as ScenarioName | undefined,
+    only: only as ScenarioName[] | undefined,
     postgresUrl: values['postgres-url'] ?? '',
     profileDir: values.profile,
     output: values.output,

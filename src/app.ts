@@ -10,18 +10,37 @@ import { entityRoutes } from './api/ngsi-ld/entities.routes.js';
 import { entityAttributeRoutes } from './api/ngsi-ld/entity-attributes.routes.js';
 import { queryRoutes } from './api/ngsi-ld/query.routes.js';
 import { jsonLdContextRoutes } from './api/ngsi-ld/jsonld-contexts.routes.js';
+import {
+  subscriptionRoutes,
+  type SubscriptionRoutesDeps,
+} from './api/ngsi-ld/subscriptions.routes.js';
 import { registerNgsiLdRoutes, NGSI_LD_PREFIX } from './api/ngsi-ld/ngsi-ld.plugin.js';
+import { temporalRoutes, type TemporalRoutesDeps } from './api/ngsi-ld/temporal.routes.js';
 import { buildOpenApiDocument } from './api/ngsi-ld/openapi.js';
 import type { RouteSpec } from './api/ngsi-ld/route-spec.js';
 import { installErrorHandling } from './api/http/error-handler.js';
 import { MEDIA_JSON, MEDIA_JSON_LD, MEDIA_MERGE_PATCH } from './api/http/media-types.js';
 import { healthRoutes } from './api/platform/health.routes.js';
+import {
+  notificationStreamRoutes,
+  type NotificationStreams,
+} from './api/platform/notification-stream.routes.js';
 import { createChangeRelay } from './context/change-relay.js';
 import { createEntityService } from './context/entity.service.js';
 import type { JsonLdContextService } from './context/json-ld-context.service.js';
 import type { ChangeBus } from './context/ports/change-bus.port.js';
 import type { ChangeLog } from './context/ports/change-log.port.js';
 import type { EntityStore } from './context/ports/entity-store.port.js';
+import type { HistoryStore } from './context/ports/history-store.port.js';
+import { createHistoryRetention } from './context/temporal-retention.js';
+import { createTemporalService } from './context/temporal.service.js';
+import type { NotificationSender } from './context/ports/notification-sender.port.js';
+import type { SubscriptionStore } from './context/ports/subscription-store.port.js';
+import {
+  createSubscriptionRuntime,
+  notificationSettings,
+  type NotificationSettings,
+} from './context/subscriptions/subscription-runtime.js';
 import { invalidRequest, unsupportedMediaType } from './ngsi-ld/problem-details.js';
 import type { CivisConfig } from './platform/config/config.schema.js';
 
@@ -35,15 +54,38 @@ export interface AppDeps {
   clock: () => Date;
   logger: Logger;
   version: string;
+  /** The notification transports, by URI scheme (src/adapters/notify). */
+  notificationSenders?: readonly NotificationSender[];
+  /** The server-sent event streams of GET /api/notifications/streams/{name}. */
+  notificationHub?: NotificationStreams;
+  /** Subscriptions and the notification outbox. */
+  subscriptionStore: SubscriptionStore;
+  /** The attribute history of the temporal API. */
+  historyStore: HistoryStore;
+  /** Notification pipeline settings beyond the configuration (tests shorten the timers). */
+  notificationOverrides?: Partial<NotificationSettings>;
 }
 
 export type AppConfig = Pick<
   CivisConfig,
-  'bodyLimitBytes' | 'defaultPageSize' | 'maxPageSize' | 'updateAppendsMissingAttributes'
+  | 'bodyLimitBytes'
+  | 'defaultPageSize'
+  | 'maxPageSize'
+  | 'updateAppendsMissingAttributes'
+  | 'notificationTimeoutMs'
+  | 'notificationMaxAttempts'
+  | 'notificationConcurrencyPerEndpoint'
+  | 'notificationRetryBaseMs'
+  | 'temporalMaxInstances'
+  | 'temporalRetention'
+  | 'temporalRetentionIntervalMs'
 >;
 
 export function ngsiLdRouteTable(
-  deps: Parameters<typeof entityRoutes>[0] & { contexts: JsonLdContextService },
+  deps: Parameters<typeof entityRoutes>[0] & {
+    contexts: JsonLdContextService;
+  } & SubscriptionRoutesDeps &
+    TemporalRoutesDeps,
 ): RouteSpec[] {
   return [
     ...entityRoutes(deps),
@@ -52,6 +94,8 @@ export function ngsiLdRouteTable(
     ...queryRoutes(deps),
     ...discoveryRoutes(deps),
     ...jsonLdContextRoutes(deps),
+    ...subscriptionRoutes(deps),
+    ...temporalRoutes(deps),
   ];
 }
 
@@ -107,8 +151,42 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     clock: deps.clock,
     updateAppendsMissingAttributes: config.updateAppendsMissingAttributes,
   });
+  // Registered before the change relay: its consumer must exist when the relay starts, and
+  // it stops after the relay (onClose hooks run last-registered first).
+  const subscriptions = createSubscriptionRuntime({
+    store: deps.subscriptionStore,
+    entityStore: deps.entityStore,
+    contexts: deps.contexts,
+    changeBus: deps.changeBus,
+    senders: deps.notificationSenders ?? [],
+    clock: deps.clock,
+    log: deps.logger.child({ component: 'subscriptions' }),
+    settings: notificationSettings(
+      {
+        timeoutMs: config.notificationTimeoutMs,
+        maxAttempts: config.notificationMaxAttempts,
+        concurrencyPerEndpoint: config.notificationConcurrencyPerEndpoint,
+        retryBaseMs: config.notificationRetryBaseMs,
+      },
+      deps.notificationOverrides,
+    ),
+  });
+  app.addHook('onReady', () => subscriptions.start());
+  app.addHook('onClose', () => subscriptions.stop());
+  const history = createHistoryRetention({
+    history: deps.historyStore,
+    rules: config.temporalRetention,
+    clock: deps.clock,
+    intervalMs: config.temporalRetentionIntervalMs,
+    log: deps.logger.child({ component: 'history-retention' }),
+  });
+  app.addHook('onReady', async () => history.start());
+  app.addHook('onClose', () => history.stop());
   const routes = ngsiLdRouteTable({
     entities,
+    temporal: createTemporalService({ history: deps.historyStore, clock: deps.clock }),
+    temporalMaxInstances: config.temporalMaxInstances,
+    subscriptions: subscriptions.service,
     contexts: deps.contexts,
     paging: { defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize },
   });
@@ -120,6 +198,12 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   const openApi = buildOpenApiDocument(routes, deps.version);
   app.get(`${NGSI_LD_PREFIX}/openapi.json`, async () => openApi);
   healthRoutes(app, { entityStore: deps.entityStore, version: deps.version });
+  if (deps.notificationHub !== undefined) {
+    notificationStreamRoutes(app, {
+      streams: deps.notificationHub,
+      assertTenantExists: (tenant) => entities.assertTenantExists(tenant),
+    });
+  }
 
   // Consumers of the change bus must be registered (before this point, or in onReady hooks
   // added earlier) before the relay starts: it publishes what the log still holds first.

@@ -8,6 +8,8 @@ import { Command, Option } from 'commander';
 import { buildApp } from './app.js';
 import { createInProcessChangeBus } from './context/in-process-change-bus.js';
 import { createHttpContextDocumentLoader } from './adapters/http/http-context-document-loader.js';
+import { createNatsChangeBus } from './adapters/nats/nats-change-bus.js';
+import { createNotificationSenders } from './adapters/notify/notification-senders.js';
 import { createPostgresStores } from './adapters/postgres/postgres-stores.js';
 import { createSqliteStores } from './adapters/sqlite/sqlite-stores.js';
 import { createJsonLdContextService } from './context/json-ld-context.service.js';
@@ -42,28 +44,50 @@ export async function startPlatform(
     publicBaseUrl,
     log: logger.child({ component: 'jsonld-contexts' }),
   });
-  const changeBus = createInProcessChangeBus({
-    onHandlerError: (error, change, group) =>
-      logger.warn({ err: error, seq: change.seq, group }, 'A change consumer failed; retrying'),
+  const changeBus = config.busUrl
+    ? createNatsChangeBus({
+        url: config.busUrl,
+        streamName: config.busStream,
+        subjectPrefix: `civis.${config.busStream}`,
+        logger: logger.child({ component: 'change-bus' }),
+      })
+    : createInProcessChangeBus({
+        onHandlerError: (error, change, group) =>
+          logger.warn({ err: error, seq: change.seq, group }, 'A change consumer failed; retrying'),
+      });
+  const notifications = createNotificationSenders({
+    deniedNetworks: config.notificationDeniedNetworks,
+    http: { connectionsPerOrigin: config.notificationConnectionsPerOrigin },
+    mqtt: { connectTimeoutMs: config.notificationTimeoutMs },
   });
   const app = await buildApp(config, {
     entityStore: stores.entityStore,
+    subscriptionStore: stores.subscriptionStore,
+    historyStore: stores.historyStore,
     changeLog: stores.changeLog,
     changeBus,
     contexts,
     clock: () => new Date(),
     logger,
     version,
+    notificationSenders: notifications.senders,
+    notificationHub: notifications.hub,
   });
   const url = await app.listen({ port: config.port, host: config.host });
   logger.info(
-    { url, storage: config.databaseUrl ? 'postgres' : 'sqlite', version },
+    {
+      url,
+      storage: config.databaseUrl ? 'postgres' : 'sqlite',
+      bus: config.busUrl ? 'nats' : 'in-process',
+      version,
+    },
     'Civis is listening',
   );
   return {
     url,
     stop: async () => {
       await app.close();
+      await notifications.close();
       await changeBus.close();
       await stores.close();
     },
@@ -84,6 +108,7 @@ function program(): Command {
     .option('--host <host>', 'bind address (default 0.0.0.0)')
     .option('--data-dir <dir>', 'folder of the embedded SQLite database (default ./data)')
     .option('--database-url <url>', 'postgres://… to use PostgreSQL')
+    .option('--bus-url <url>', 'nats://… to carry changes over NATS JetStream')
     .option('--config <file>', 'configuration file (default ./civis.config.json when present)')
     .addOption(
       new Option('--log-level <level>', 'log level').choices([
@@ -102,6 +127,7 @@ function program(): Command {
         host?: string;
         dataDir?: string;
         databaseUrl?: string;
+        busUrl?: string;
         config?: string;
         logLevel?: string;
       }) => {
@@ -114,6 +140,7 @@ function program(): Command {
               host: options.host,
               dataDir: options.dataDir,
               databaseUrl: options.databaseUrl,
+              busUrl: options.busUrl,
               logLevel: options.logLevel,
             },
           });

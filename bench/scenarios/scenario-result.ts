@@ -1,6 +1,7 @@
 /** Turns a load measurement into a row of the report, with its target and baseline ratio. */
 import type { Adapter, ScenarioName } from '../bench-options.js';
 import { measureLoad, type LoadRequest, type LoadResult, type LoadSettings } from '../load.js';
+import { measurePacedLoad } from '../paced-load.js';
 import { note } from '../progress.js';
 import type { BaselineReport, ScenarioResult } from '../report.js';
 import { round2 } from '../stats.js';
@@ -59,7 +60,7 @@ export function summary(load: LoadResult): string {
   );
 }
 
-/** Connections of the fixed-rate run: enough to sustain the rate, few enough not to queue. */
+/** Most requests in flight in the fixed-rate run: far more than a server keeping up needs. */
 const RATE_CONNECTIONS = 20;
 
 async function measureAtRate(
@@ -71,8 +72,10 @@ async function measureAtRate(
   note(
     `${context.adapter} ${scenario}: latency at ${rate} req/s, ${context.settings.durationSec} s`,
   );
+  // Evenly paced (paced-load.ts): autocannon's rate limit sends each second's requests in
+  // one burst, which measures queueing behind the burst rather than the server.
   const settings = { ...context.settings, connections: RATE_CONNECTIONS, rate };
-  const load = await measureLoad(context.url, request, settings);
+  const load = await measurePacedLoad(context.url, request, settings);
   note(`${context.adapter} ${scenario} at ${rate} req/s: ${summary(load)}`);
   return {
     rate,

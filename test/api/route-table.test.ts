@@ -15,6 +15,8 @@ describe('The NGSI-LD route table', () => {
   const routes = ngsiLdRouteTable({
     entities: {} as never,
     contexts: {} as never,
+    subscriptions: {} as never,
+    temporal: {} as never,
     paging: { defaultPageSize: 20, maxPageSize: 1000 },
   });
 

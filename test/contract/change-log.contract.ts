@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { EntityChange } from '../../src/context/ports/change-log.port.js';
+import type { Subscription } from '../../src/ngsi-ld/subscription/subscription.js';
 import {
   create,
   entity,
@@ -47,6 +48,11 @@ export function describeChangeLogContract(makeStore: MakeStore): void {
         ],
       );
       assert.equal(created.previous, null);
+      // No subscription was ever written: the subscriptions' version is the initial one.
+      assert.deepEqual(
+        logged.map((c) => c.subscriptionsVersion),
+        [0, 0, 0],
+      );
       assert.deepEqual(created.current, a);
       assert.deepEqual(updated.previous, a);
       assert.deepEqual(updated.current?.attrs['http://example.org/speed'], [prop(2)]);
@@ -54,6 +60,27 @@ export function describeChangeLogContract(makeStore: MakeStore): void {
       assert.equal(deleted.current, null);
       assert.match(deleted.at, /^\d{4}-\d\d-\d\dT.*Z$/);
       assert.deepEqual(heard, [[created], [updated], [deleted]]);
+    });
+
+    it('records the subscriptions version each change committed against', async () => {
+      await sut.store.mutate('', [create(a)], { createTenant: false });
+      const version = await sut.subscriptionStore.createSubscription('', {
+        id: 'urn:ngsi-ld:Subscription:x',
+        type: 'Subscription',
+        entities: [{ type: ['http://example.org/T'] }],
+        notification: { endpoint: { uri: 'http://127.0.0.1:9/x' } },
+      } as unknown as Subscription);
+      assert.ok(version > 0);
+      await sut.store.mutate('', [setAttr('urn:a', 'speed', prop(5))], { createTenant: false });
+      const logged = await sut.changeLog.pendingChanges(10);
+      assert.deepEqual(
+        logged.map((c) => c.subscriptionsVersion),
+        [0, version],
+      );
+      assert.deepEqual(
+        heard.flat().map((c) => c.subscriptionsVersion),
+        [0, version],
+      );
     });
 
     it('logs one change per entity of a batch, and nothing for rejected or unchanged items', async () => {

@@ -36,6 +36,8 @@ function buildCorpus(): Entity[] {
       {
         level: i % 7 === 0 ? prop(String(i % 11)) : prop(i % 11),
         status: prop(['ok', 'full', 'broken'][i % 3] as string),
+        // Half of the entities each, some twice (two instances alike): walked, not driven.
+        size: i % 10 === 0 ? [prop(i % 2), prop(i % 2, { datasetId: 'urn:ds:b' })] : prop(i % 2),
         ...(i % 5 === 0
           ? { owner: { type: 'Relationship', object: `urn:ngsi-ld:Org:${i % 4}` } }
           : {}),
@@ -69,6 +71,12 @@ const QUERIES: Array<[string, Partial<EntityQuery>]> = [
     },
   ],
   ['types and regex', { types: parseTypeSelector('(Bin;Asset)', iri), q: q('status~="ull"') }],
+  // Every leaf selects more than a driver may: the store walks one leaf's index in pk order.
+  ['walked number', { q: q('size==1;level>5') }],
+  ['walked text', { q: q('status=="full";level<4') }],
+  ['walked list', { q: q('size==0,1;status=="ok"') }],
+  ['walked type', { types: parseTypeSelector('Lamp', iri), q: q('size==0') }],
+  ['walked, not exact', { q: q('size==0;status~="^b"') }],
 ];
 
 const PAGES: Array<[number, number]> = [

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { ChangeLog } from '../../src/context/ports/change-log.port.js';
+import type { SubscriptionStore } from '../../src/context/ports/subscription-store.port.js';
 import type { EntityMutation, EntityStore } from '../../src/context/ports/entity-store.port.js';
 import type { JsonLdContextStore } from '../../src/context/ports/json-ld-context-store.port.js';
 import type { Attribute, Entity, Geometry, JsonValue } from '../../src/ngsi-ld/model.js';
@@ -17,6 +18,7 @@ export interface StoreUnderTest {
   store: EntityStore;
   contextStore: JsonLdContextStore;
   changeLog: ChangeLog;
+  subscriptionStore: SubscriptionStore;
   cleanup(): Promise<void>;
 }
 export type MakeStore = () => Promise<StoreUnderTest>;

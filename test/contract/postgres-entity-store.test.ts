@@ -21,6 +21,7 @@ if (!opened.available) {
       store: stores.entityStore,
       contextStore: stores.contextStore,
       changeLog: stores.changeLog,
+      subscriptionStore: stores.subscriptionStore,
       cleanup: async () => {
         await stores.close();
         await schema.drop();

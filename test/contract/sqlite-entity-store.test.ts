@@ -8,6 +8,7 @@ describeEntityStoreContract('SQLite', async () => {
     store: stores.entityStore,
     contextStore: stores.contextStore,
     changeLog: stores.changeLog,
+    subscriptionStore: stores.subscriptionStore,
     cleanup: stores.close,
   };
 });

@@ -6,11 +6,21 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppConfig } from '../../src/app.js';
 import { createSqliteStores } from '../../src/adapters/sqlite/sqlite-stores.js';
+import {
+  createSseNotificationHub,
+  type SseNotificationHub,
+} from '../../src/adapters/notify/sse-notification-hub.js';
 import { createInProcessChangeBus } from '../../src/context/in-process-change-bus.js';
+import type { NotificationSender } from '../../src/context/ports/notification-sender.port.js';
+import type { NotificationSettings } from '../../src/context/subscriptions/subscription-runtime.js';
 import { createJsonLdContextService } from '../../src/context/json-ld-context.service.js';
 import type { ContextDocumentLoader } from '../../src/context/ports/context-document-loader.port.js';
 import { ldContextNotAvailable } from '../../src/ngsi-ld/problem-details.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
+import {
+  createRecordingNotificationSender,
+  type RecordingNotificationSender,
+} from './recording-notification-sender.js';
 
 export const CORE_CONTEXT = 'https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context-v1.9.jsonld';
 export const TEST_CONTEXT_URL = 'https://contexts.example.org/city.jsonld';
@@ -31,6 +41,10 @@ export interface TestApp {
   app: FastifyInstance;
   /** Remote @context documents served to Civis, by URL. */
   remoteContexts: Map<string, unknown>;
+  /** The server-sent event streams of GET /api/notifications/streams/{name}. */
+  notificationHub: SseNotificationHub;
+  /** The recording notification transport (unless others were given). */
+  notifications: RecordingNotificationSender;
   request(options: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
@@ -40,9 +54,25 @@ export const DEFAULT_TEST_CONFIG: AppConfig = {
   defaultPageSize: 20,
   maxPageSize: 1000,
   updateAppendsMissingAttributes: true,
+  notificationTimeoutMs: 2_000,
+  notificationMaxAttempts: 3,
+  notificationConcurrencyPerEndpoint: 4,
+  notificationRetryBaseMs: 20,
+  temporalMaxInstances: 10_000,
+  temporalRetention: [],
+  temporalRetentionIntervalMs: 3_600_000,
 };
 
-export async function createTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Default: the recording sender (http, https, mqtt, mqtts) and the SSE hub. */
+  notificationSenders?: NotificationSender[];
+  notificationOverrides?: Partial<NotificationSettings>;
+}
+
+export async function createTestApp(
+  overrides: Partial<AppConfig> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const stores = await createSqliteStores({ path: ':memory:' });
   const remoteContexts = new Map<string, unknown>([[TEST_CONTEXT_URL, TEST_CONTEXT]]);
   const loader: ContextDocumentLoader = {
@@ -54,6 +84,8 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}): Promise
   };
   const logger = createLogger('silent');
   const changeBus = createInProcessChangeBus();
+  const notificationHub = createSseNotificationHub();
+  const notifications = createRecordingNotificationSender();
   const contexts = createJsonLdContextService({
     loader,
     store: stores.contextStore,
@@ -73,15 +105,25 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}): Promise
       clock: () => new Date(),
       logger,
       version: 'test',
+      notificationHub,
+      subscriptionStore: stores.subscriptionStore,
+      historyStore: stores.historyStore,
+      notificationSenders: options.notificationSenders ?? [notifications, notificationHub],
+      // Retries and claims every 50 ms instead of every second.
+      notificationOverrides: { pollIntervalMs: 50, ...options.notificationOverrides },
     },
   );
   await app.ready();
   return {
     app,
     remoteContexts,
+    notificationHub,
+    notifications,
     request: (options) => app.inject(options),
     close: async () => {
       await app.close();
+      await notifications.close();
+      await notificationHub.close();
       await changeBus.close();
       await stores.close();
     },

@@ -4,6 +4,7 @@
  * flight to one origin (more wait in that origin's queue, within their own timeout), so a
  * slow receiver cannot take every socket. Redirects are not followed; response bodies are
  * read up to a small limit and then dropped, so a hostile receiver cannot fill memory.
+ * Connections to denied networks are refused when they are made (address-guard.ts).
  */
 import { Agent, errors as undiciErrors } from 'undici';
 import type {
@@ -12,6 +13,8 @@ import type {
   NotificationMessage,
   NotificationSender,
 } from '../../context/ports/notification-sender.port.js';
+import { headerProblem, redactCredentials } from '../../ngsi-ld/subscription/endpoint-rules.js';
+import { createAddressGuard, DENIED_ADDRESS } from './address-guard.js';
 import { clampTimeout, refused, retryable } from './delivery-outcome.js';
 import { buildNotificationHeaders } from './notification-headers.js';
 
@@ -22,6 +25,8 @@ export interface HttpNotificationSenderOptions {
   readonly maxResponseBytes?: number;
   /** How long an idle keep-alive connection is kept; default 10 s. */
   readonly keepAliveMs?: number;
+  /** CIDR blocks (`address/prefix`) never connected to; default none. */
+  readonly deniedNetworks?: readonly string[];
 }
 
 const DEFAULT_CONNECTIONS_PER_ORIGIN = 16;
@@ -31,7 +36,10 @@ export function createHttpNotificationSender(
   options: HttpNotificationSenderOptions = {},
 ): NotificationSender {
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const guard = createAddressGuard(options.deniedNetworks ?? []);
   const agent = new Agent({
+    // Every connection's address is checked after DNS, when it is made.
+    connect: { lookup: guard.lookup },
     connections: options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
     keepAliveTimeout: options.keepAliveMs ?? 10_000,
     // The caller's AbortSignal bounds every request; these only stop undici's own defaults
@@ -45,8 +53,9 @@ export function createHttpNotificationSender(
     message: NotificationMessage,
     { timeoutMs }: { timeoutMs: number },
   ): Promise<DeliveryOutcome> {
-    const url = parseHttpUrl(endpoint.uri);
-    if (url === undefined) return refused(`${endpoint.uri} is not an http or https URL`);
+    const problem = validate(endpoint);
+    if (problem !== undefined) return refused(problem);
+    const url = new URL(endpoint.uri);
     const built = buildNotificationHeaders(message, endpoint.receiverInfo);
     if ('problem' in built) return refused(built.problem);
     const headers = built.headers;
@@ -73,8 +82,19 @@ export function createHttpNotificationSender(
     }
   }
 
+  function validate(endpoint: NotificationEndpoint): string | undefined {
+    const url = parseHttpUrl(endpoint.uri);
+    if (url === undefined) return `${redactCredentials(endpoint.uri)} is not an http or https URL`;
+    for (const { key, value } of endpoint.receiverInfo ?? []) {
+      const problem = headerProblem(key, value);
+      if (problem !== undefined) return `receiverInfo ${problem}`;
+    }
+    return guard.checkHost(url.hostname);
+  }
+
   return {
     schemes: ['http', 'https'],
+    validate,
     send,
     async close() {
       await agent.close().catch(() => agent.destroy());
@@ -97,7 +117,8 @@ function outcomeOfError(error: unknown): DeliveryOutcome {
     return refused(`the request could not be built: ${error.message}`);
   }
   const code = (error as { code?: unknown }).code;
-  const text = error instanceof Error ? error.message : String(error);
+  const text = redactCredentials(error instanceof Error ? error.message : String(error));
+  if (code === DENIED_ADDRESS) return refused(text);
   // Refused or reset connections, DNS failures, TLS errors: the receiver may come back.
   return retryable(typeof code === 'string' ? `${code}: ${text}` : text);
 }

@@ -7,22 +7,27 @@
  *
  * Delivery is at least once: a QoS 1/2 publish that times out may still reach the broker
  * later, when the client resends it after reconnecting.
+ *
+ * Each (re)connection's address is checked against the denied networks after DNS
+ * (address-guard.ts): the client's socket is opened here, with the guard's lookup.
  */
 import { randomBytes } from 'node:crypto';
-import { connect, type ErrorWithReasonCode, type MqttClient } from 'mqtt';
+import { connect as netConnect, isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { MqttClient, type ErrorWithReasonCode } from 'mqtt';
 import type {
   DeliveryOutcome,
   NotificationEndpoint,
   NotificationMessage,
   NotificationSender,
 } from '../../context/ports/notification-sender.port.js';
-import { clampTimeout, refused, retryable } from './delivery-outcome.js';
 import {
-  brokerKey,
   parseMqttEndpoint,
-  renderMqttPayload,
   type MqttTarget,
-} from './mqtt-endpoint.js';
+} from '../../ngsi-ld/subscription/mqtt-endpoint.js';
+import { createAddressGuard, DENIED_ADDRESS, type AddressGuard } from './address-guard.js';
+import { clampTimeout, refused, retryable } from './delivery-outcome.js';
+import { brokerKey, renderMqttPayload } from './mqtt-endpoint.js';
 
 export interface MqttNotificationSenderOptions {
   /** Longest wait for a broker's CONNACK on one connection attempt; default 10 s. */
@@ -31,6 +36,8 @@ export interface MqttNotificationSenderOptions {
   readonly reconnectPeriodMs?: number;
   /** A connection unused this long is closed; default 5 min. */
   readonly idleMs?: number;
+  /** CIDR blocks (`address/prefix`) never connected to; default none. */
+  readonly deniedNetworks?: readonly string[];
 }
 
 interface BrokerConnection {
@@ -55,6 +62,7 @@ export function createMqttNotificationSender(
   options: MqttNotificationSenderOptions = {},
 ): NotificationSender {
   const idleMs = options.idleMs ?? 5 * 60_000;
+  const guard = createAddressGuard(options.deniedNetworks ?? []);
   const connections = new Map<string, BrokerConnection>();
   let closed = false;
   const sweeper = setInterval(closeIdleConnections, Math.min(idleMs, 60_000));
@@ -64,7 +72,7 @@ export function createMqttNotificationSender(
     const key = brokerKey(target);
     const existing = connections.get(key);
     if (existing !== undefined) return existing;
-    const client = connect({
+    const client = new MqttClient(() => openSocket(target, guard), {
       protocol: target.protocol,
       host: target.host,
       port: target.port,
@@ -89,8 +97,12 @@ export function createMqttNotificationSender(
       connection.settleAttempt({ ok: true });
     });
     client.on('error', (error: Error | ErrorWithReasonCode) => {
-      const code = 'code' in error ? error.code : undefined;
-      if (typeof code === 'number' && REFUSAL_CODES.has(code)) {
+      // A socket error carries a string code, a CONNACK refusal a number.
+      const code: unknown = 'code' in error ? error.code : undefined;
+      if (code === DENIED_ADDRESS) {
+        connection.refusal = error.message;
+        connection.settleAttempt(refused(connection.refusal));
+      } else if (typeof code === 'number' && REFUSAL_CODES.has(code)) {
         connection.refusal = `the broker refused the connection: ${error.message}`;
         connection.settleAttempt(refused(connection.refusal));
       } else {
@@ -113,6 +125,8 @@ export function createMqttNotificationSender(
     if (closed) return retryable('the MQTT sender is closed');
     const parsed = parseMqttEndpoint(endpoint);
     if ('problem' in parsed) return refused(parsed.problem);
+    const denied = guard.checkHost(parsed.target.host);
+    if (denied !== undefined) return refused(denied);
     try {
       return await deliver(parsed.target, renderMqttPayload(endpoint, message), timeoutMs);
     } catch (error) {
@@ -157,6 +171,10 @@ export function createMqttNotificationSender(
 
   return {
     schemes: ['mqtt', 'mqtts'],
+    validate(endpoint) {
+      const parsed = parseMqttEndpoint(endpoint);
+      return 'problem' in parsed ? parsed.problem : guard.checkHost(parsed.target.host);
+    },
     send,
     async close() {
       closed = true;
@@ -166,6 +184,14 @@ export function createMqttNotificationSender(
       await Promise.all(all.map(({ client }) => client.endAsync(true).catch(() => undefined)));
     },
   };
+}
+
+/** The client's socket to the broker, its address checked by the guard's lookup. */
+function openSocket(target: MqttTarget, guard: AddressGuard) {
+  const options = { host: target.host, port: target.port, lookup: guard.lookup };
+  if (target.protocol === 'mqtt') return netConnect(options);
+  // Certificates are checked against the host name (SNI), never against an IP literal.
+  return tlsConnect(isIP(target.host) === 0 ? { ...options, servername: target.host } : options);
 }
 
 /** Resolves when the broker has the message: written (QoS 0), PUBACK (1) or PUBCOMP (2). */

@@ -1,35 +1,15 @@
 /**
  * The headers of an HTTP notification (subscriptions.md §8): the message's own headers, one
  * per receiverInfo entry, and Content-Type. receiverInfo comes from API users, so names and
- * values are checked here, where they become bytes on the wire: a CR/LF in a value would
- * let a subscription inject headers or whole requests (header injection / smuggling).
+ * values are checked here too, where they become bytes on the wire, with the rule the
+ * subscription parser applies (headerProblem): a CR/LF in a value would let a subscription
+ * inject headers or whole requests (header injection / smuggling).
  */
 import type {
   KeyValuePair,
   NotificationMessage,
 } from '../../context/ports/notification-sender.port.js';
-
-/** RFC 9110 §5.6.2 token. */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** RFC 9110 §5.5 field value: visible ASCII, obs-text, space and tab; no CR, LF, NUL. */
-const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-
-/**
- * Headers that frame or route the request: a receiverInfo entry may not set them (a second
- * Content-Length or a Transfer-Encoding would desynchronise the connection).
- */
-const RESERVED = new Set([
-  'connection',
-  'content-length',
-  'expect',
-  'host',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
+import { headerProblem } from '../../ngsi-ld/subscription/endpoint-rules.js';
 
 export type HeaderCheck = { headers: Record<string, string> } | { problem: string };
 
@@ -54,14 +34,4 @@ export function buildNotificationHeaders(
   }
   headers['content-type'] = message.contentType;
   return { headers };
-}
-
-/** Why `name: value` cannot be sent as a header of a notification, or undefined. */
-export function headerProblem(name: string, value: string): string | undefined {
-  if (!TOKEN.test(name)) return `${JSON.stringify(name)} is not a valid HTTP header name`;
-  if (RESERVED.has(name.toLowerCase())) return `${name} may not be set by a subscription`;
-  if (!FIELD_VALUE.test(value)) {
-    return `${name}: the value holds a control character (CR, LF, NUL…) or a character above U+00FF`;
-  }
-  return undefined;
 }

@@ -19,6 +19,8 @@ import {
 } from './sse-notification-hub.js';
 
 export interface NotificationSendersOptions {
+  /** CIDR blocks (`address/prefix`) that HTTP and MQTT notifications may not connect to. */
+  deniedNetworks?: readonly string[];
   http?: HttpNotificationSenderOptions;
   mqtt?: MqttNotificationSenderOptions;
   streams?: SseNotificationHubOptions;
@@ -35,9 +37,10 @@ export function createNotificationSenders(
   options: NotificationSendersOptions = {},
 ): NotificationSenders {
   const hub = createSseNotificationHub(options.streams);
+  const denied = options.deniedNetworks === undefined ? {} : { deniedNetworks: options.deniedNetworks };
   const senders = [
-    createHttpNotificationSender(options.http),
-    createMqttNotificationSender(options.mqtt),
+    createHttpNotificationSender({ ...denied, ...options.http }),
+    createMqttNotificationSender({ ...denied, ...options.mqtt }),
     hub,
   ];
   return {

@@ -95,10 +95,9 @@ export function createSseNotificationHub(
     endpoint: NotificationEndpoint,
     message: NotificationMessage,
   ): Promise<DeliveryOutcome> {
+    const problem = validate(endpoint);
     const name = streamNameOf(endpoint.uri);
-    if (name === undefined) {
-      return refused(`${endpoint.uri} is not a stream URI (${STREAM_URN_PREFIX}<name>)`);
-    }
+    if (problem !== undefined || name === undefined) return refused(problem ?? 'not a stream');
     const key = streamKey(message.tenant, name);
     const clients = streams.get(key);
     let delivered = 0;
@@ -111,6 +110,7 @@ export function createSseNotificationHub(
 
   return {
     schemes: ['urn'],
+    validate,
     send,
     isStreamName: (name) => STREAM_NAME.test(name),
     connect(tenant, name, out) {
@@ -135,6 +135,12 @@ export function createSseNotificationHub(
       }
     },
   };
+}
+
+/** Every `urn:` endpoint must name a stream: no other URN can be delivered to. */
+function validate(endpoint: NotificationEndpoint): string | undefined {
+  if (streamNameOf(endpoint.uri) !== undefined) return undefined;
+  return `${endpoint.uri} is not a stream of Civis: use ${STREAM_URN_PREFIX}<name>, name of 1–64 letters, digits, '.', '_' or '-'`;
 }
 
 function streamNameOf(uri: string): string | undefined {

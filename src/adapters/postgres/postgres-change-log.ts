@@ -37,12 +37,14 @@ export function createPostgresChangeLog(sql: PostgresSql): PostgresChangeLog {
     async record(tx, tenant, writes) {
       const changes = changesOfWrites(tenant, writes, now);
       if (changes.length === 0) return [];
-      const rows = await tx.unsafe<Array<{ seq: string }>>(
-        `INSERT INTO entity_changes (tenant, entity_id, at, previous, current)
-         SELECT $1::text, u.entity_id, u.at, u.previous, u.current
+      // The subscriptions' version is read in the change's transaction (EntityChange).
+      const rows = await tx.unsafe<Array<{ seq: string; subscriptions_version: string | null }>>(
+        `INSERT INTO entity_changes (tenant, entity_id, at, previous, current, subscriptions_version)
+         SELECT $1::text, u.entity_id, u.at, u.previous, u.current,
+           (SELECT value FROM subscription_counter WHERE one = 1)
          FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY
            AS u(entity_id, at, previous, current, ord)
-         ORDER BY u.ord RETURNING seq`,
+         ORDER BY u.ord RETURNING seq, subscriptions_version`,
         [
           tenant,
           changes.map((c) => c.entityId),
@@ -53,13 +55,22 @@ export function createPostgresChangeLog(sql: PostgresSql): PostgresChangeLog {
         { prepare: true },
       );
       // RETURNING follows the insertion order of the ORDER BY.
-      return changes.map((change, i) => ({ seq: Number(rows[i]?.seq), ...change }));
+      return changes.map((change, i) => {
+        const version = rows[i]?.subscriptions_version;
+        return {
+          seq: Number(rows[i]?.seq),
+          ...change,
+          ...(version === null || version === undefined
+            ? {}
+            : { subscriptionsVersion: Number(version) }),
+        };
+      });
     },
     committed: listeners.notify,
     onCommit: listeners.add,
     async pendingChanges(limit) {
       const rows = await sql.unsafe<ChangeRow[]>(
-        'SELECT seq, tenant, entity_id, at, previous, current FROM entity_changes ORDER BY seq LIMIT $1',
+        'SELECT seq, tenant, entity_id, at, previous, current, subscriptions_version FROM entity_changes ORDER BY seq LIMIT $1',
         [limit],
         { prepare: true },
       );

@@ -26,6 +26,7 @@ import type { PostgresChangeLog } from './postgres-change-log.js';
 import type { PostgresParameter, PostgresSql } from './postgres-database.js';
 import { createPostgresCandidateReaders } from './postgres-candidate-reader.js';
 import { postgresDialect } from './postgres-dialect.js';
+import type { PostgresHistoryWriter } from './postgres-history-writer.js';
 import { writeEntities } from './postgres-entity-writer.js';
 import { createStatisticsKeeper } from './postgres-statistics.js';
 
@@ -43,11 +44,15 @@ function isRetryable(error: unknown): boolean {
   );
 }
 
-/** Every committed batch is logged in `changeLog` within its transaction. */
+/**
+ * Every committed batch is logged in `changeLog` within its transaction, and its attribute
+ * instances recorded in the `history` (temporal API) in that transaction too.
+ */
 export function createPostgresEntityStore(
   sql: PostgresSql,
   changeLog: PostgresChangeLog,
   closeConnections: () => Promise<void>,
+  history?: PostgresHistoryWriter,
 ): EntityStore {
   const statistics = createStatisticsKeeper(sql);
 
@@ -86,6 +91,7 @@ export function createPostgresEntityStore(
       const plan = planMutations(loaded, mutations);
       await writeEntities(tx, tenant, plan.writes);
       const changes = await changeLog.record(tx, tenant, plan.writes);
+      await history?.append(tx, changes);
       if (createTenant && plan.writes.length > 0 && tenant !== DEFAULT_TENANT) {
         await tx.unsafe('INSERT INTO tenants (name) VALUES ($1) ON CONFLICT DO NOTHING', [tenant]);
       }

@@ -106,4 +106,10 @@ export const POSTGRES_MIGRATIONS: readonly SqlMigration[] = [
   },
   HISTORY_MIGRATION,
   SUBSCRIPTION_MIGRATION,
+  {
+    version: 7,
+    name: 'change-log-subscriptions-version',
+    // The subscriptions' version each change committed against (EntityChange).
+    statements: [`ALTER TABLE entity_changes ADD COLUMN subscriptions_version bigint`],
+  },
 ];

@@ -4,16 +4,25 @@
  */
 import type { ChangeLog } from '../../context/ports/change-log.port.js';
 import type { EntityStore } from '../../context/ports/entity-store.port.js';
+import type { HistoryStore } from '../../context/ports/history-store.port.js';
 import type { JsonLdContextStore } from '../../context/ports/json-ld-context-store.port.js';
+import type { SubscriptionStore } from '../../context/ports/subscription-store.port.js';
 import { createPostgresChangeLog } from './postgres-change-log.js';
 import { connectPostgres, migratePostgres } from './postgres-database.js';
 import { createPostgresEntityStore } from './postgres-entity-store.js';
+import { createHistoryPartitions } from './postgres-history-partitions.js';
+import { createHistoryStatistics } from './postgres-history-statistics.js';
+import { createPostgresHistoryStore } from './postgres-history-store.js';
+import { createPostgresHistoryWriter } from './postgres-history-writer.js';
 import { createPostgresJsonLdContextStore } from './postgres-json-ld-context-store.js';
+import { createPostgresSubscriptionStore } from './postgres-subscription-store.js';
 
 export interface PostgresStores {
   entityStore: EntityStore;
   contextStore: JsonLdContextStore;
   changeLog: ChangeLog;
+  subscriptionStore: SubscriptionStore;
+  historyStore: HistoryStore;
   /** Ends the pool after running queries finish; calling it again does nothing. */
   close(): Promise<void>;
 }
@@ -36,10 +45,16 @@ export async function createPostgresStores(options: PostgresStoreOptions): Promi
     throw error;
   }
   const changeLog = createPostgresChangeLog(sql);
+  const partitions = createHistoryPartitions(sql);
+  // The months around the present get their partitions now; others when first written.
+  await partitions.prepare(Date.now());
+  const historyWriter = createPostgresHistoryWriter(partitions, createHistoryStatistics(sql));
   return {
-    entityStore: createPostgresEntityStore(sql, changeLog, close),
+    entityStore: createPostgresEntityStore(sql, changeLog, close, historyWriter),
+    historyStore: createPostgresHistoryStore(sql, historyWriter, partitions),
     changeLog,
     contextStore: createPostgresJsonLdContextStore(sql),
+    subscriptionStore: createPostgresSubscriptionStore(sql),
     close,
   };
 }

@@ -42,6 +42,7 @@ export interface ChangeRow {
   at: string;
   previous: string | null;
   current: string | null;
+  subscriptions_version: number | string | null;
 }
 
 export function changeOfRow(row: ChangeRow): EntityChange {
@@ -52,6 +53,9 @@ export function changeOfRow(row: ChangeRow): EntityChange {
     at: row.at,
     previous: row.previous === null ? null : (JSON.parse(row.previous) as Entity),
     current: row.current === null ? null : (JSON.parse(row.current) as Entity),
+    ...(row.subscriptions_version === null
+      ? {}
+      : { subscriptionsVersion: Number(row.subscriptions_version) }),
   };
 }
 

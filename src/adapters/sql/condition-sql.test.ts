@@ -7,7 +7,6 @@ import {
   renderCandidateCount,
   renderCandidateSelect,
   renderCandidateSetCount,
-  renderCappedCount,
   renderLeafKeys,
   type CandidatePlan,
 } from './condition-sql.js';
@@ -52,7 +51,7 @@ describe('renderCandidateSelect', () => {
       const rendered = renderCandidateSelect(
         dialect,
         HOSTILE,
-        { driver: { kind: 'type', type: HOSTILE }, filter: everyLeaf },
+        { driverKeys: [1, 2], filter: everyLeaf },
         {
           afterPk: 7,
           limit: 5,
@@ -70,22 +69,22 @@ describe('renderCandidateSelect', () => {
     });
   }
 
-  it('renderCandidateSelect reads the driver set first and probes the rest per entity', () => {
+  it('renderCandidateSelect walks a leaf in pk order and probes the rest per entity', () => {
     const { text } = renderCandidateSelect(
       sqliteDialect,
       't',
-      { driver: { kind: 'type', type: 'T' }, filter: everyLeaf },
-      { limit: 1 },
+      { walk: { kind: 'type', type: 'T' }, filter: everyLeaf },
+      { afterPk: 4, limit: 1 },
     );
     assert.match(
       text,
-      /^SELECT e\.pk AS pk, e\.doc AS doc FROM entities e WHERE e\.tenant = \? AND e\.pk IN \(SELECT entity_pk AS pk FROM entity_types WHERE tenant = \? AND type = \?\) AND \(/,
+      /^SELECT e\.pk AS pk, e\.doc AS doc FROM \(SELECT entity_pk AS pk FROM entity_types WHERE tenant = \? AND type = \? AND entity_pk > \? GROUP BY pk ORDER BY pk\) AS w CROSS JOIN entities e ON e\.pk = w\.pk WHERE e\.tenant = \? AND \(/,
     );
     assert.match(
       text,
       /\(EXISTS \(SELECT 1 FROM entity_types t WHERE t\.entity_pk = e\.pk AND t\.type = \?\) OR EXISTS \(SELECT 1 FROM attr_values x WHERE x\.entity_pk = e\.pk/,
     );
-    assert.match(text, /ORDER BY e\.pk LIMIT \?$/);
+    assert.match(text, /ORDER BY w\.pk LIMIT \?$/);
   });
 
   it('renderCandidateSelect reads every entity of the tenant for an unrestricted condition', () => {
@@ -173,17 +172,6 @@ describe('renderCandidateCount', () => {
       'SELECT COUNT(*) AS n FROM entities e WHERE e.tenant = ? AND EXISTS (SELECT 1 FROM entity_types t WHERE t.entity_pk = e.pk AND t.type = ?)',
     );
     assert.deepEqual(rendered.params, ['t', 'T']);
-  });
-});
-
-describe('renderCappedCount', () => {
-  it('renderCappedCount counts one leaf through its index, no further than the cap', () => {
-    const rendered = renderCappedCount(postgresDialect, 't', { kind: 'type', type: 'T' }, 2001);
-    assert.equal(
-      rendered.text,
-      'SELECT COUNT(*) AS n FROM (SELECT entity_pk AS pk FROM entity_types WHERE tenant = $1 AND type = $2 LIMIT $3) AS c',
-    );
-    assert.deepEqual(rendered.params, ['t', 'T', 2001]);
   });
 });
 

@@ -1,9 +1,10 @@
 /**
  * Renders a Condition as SQL over the index tables (schema in the adapters' migrations), in
- * two forms: a set query of entity primary keys (a selective leaf read through its value
- * index, the *driver*), and a boolean probe per entity. No query reads the entity documents
- * to decide.
+ * two forms: a set query of entity primary keys (a leaf read through its index: the keys of
+ * a selective leaf, counts), and a boolean probe per entity. No query reads the entity
+ * documents to decide.
  */
+import { renderWalk } from './condition-walk.js';
 import type { Condition, RowTest } from './query-condition.js';
 import type { RenderedSql, SqlDialect, SqlParams } from './sql-dialect.js';
 
@@ -145,15 +146,29 @@ function predicateSql(dialect: SqlDialect, params: SqlParams, condition: Conditi
 }
 
 /**
- * How candidates are found: an optional *driver* — one selective leaf whose index set is read
- * first, or the primary keys of such a set already read (`driverKeys`, a few hundred at
- * most) — and a filter probed entity by entity.
+ * How candidates are found: among the primary keys of the selective leaves, already read
+ * (`driverKeys`, a few hundred at most), or through the index of a leaf *walked* in pk
+ * order (condition-walk.ts), or among all entities of the tenant; and a filter probed
+ * entity by entity.
  */
 export interface CandidatePlan {
-  driver?: Condition;
   /** The candidates are among these entities (read with renderLeafKeys). */
   driverKeys?: number[];
+  /** The candidates are read through this leaf's index, in pk order (a dialect with `walks`). */
+  walk?: Condition;
   filter: Condition;
+}
+
+/** The entities `e` a plan reads: the tenant's, or those of its walked leaf. */
+function fromSql(
+  params: SqlParams,
+  tenant: string,
+  plan: CandidatePlan,
+  afterPk: number | undefined,
+): string {
+  if (plan.walk === undefined) return 'entities e';
+  // CROSS JOIN keeps the walk the outer loop (SQLite does not reorder it).
+  return `(${renderWalk(params, tenant, plan.walk, afterPk)}) AS w CROSS JOIN entities e ON e.pk = w.pk`;
 }
 
 /** Parameters are added in the order their placeholders appear (SQLite's `?` are positional). */
@@ -166,8 +181,6 @@ function whereSql(
   let sql = `e.tenant = ${params.add(tenant)}`;
   if (plan.driverKeys !== undefined)
     sql += ` AND ${dialect.inList(params, 'e.pk', plan.driverKeys, 'int8')}`;
-  if (plan.driver !== undefined)
-    sql += ` AND e.pk IN (${setSql(dialect, params, tenant, plan.driver)})`;
   if (plan.filter.kind !== 'all') {
     const test = predicateSql(dialect, params, plan.filter);
     sql += ` AND ${dialect.inOrder?.(test) ?? test}`;
@@ -190,21 +203,25 @@ export function renderCandidateSelect(
   page: EntityPage,
 ): RenderedSql {
   const params = dialect.newParams();
-  let text = `SELECT e.pk AS pk, ${dialect.docColumn} AS doc FROM entities e WHERE ${whereSql(dialect, params, tenant, plan)}`;
-  if (page.afterPk !== undefined) text += ` AND e.pk > ${params.add(page.afterPk)}`;
-  text += ` ORDER BY e.pk LIMIT ${params.add(page.limit)}`;
+  const from = fromSql(params, tenant, plan, page.afterPk);
+  let text = `SELECT e.pk AS pk, ${dialect.docColumn} AS doc FROM ${from} WHERE ${whereSql(dialect, params, tenant, plan)}`;
+  // A walk starts after `afterPk` itself, and is in pk order already.
+  if (page.afterPk !== undefined && plan.walk === undefined)
+    text += ` AND e.pk > ${params.add(page.afterPk)}`;
+  text += ` ORDER BY ${plan.walk === undefined ? 'e.pk' : 'w.pk'} LIMIT ${params.add(page.limit)}`;
   if (page.offset !== undefined && page.offset > 0) text += ` OFFSET ${params.add(page.offset)}`;
   return { text, params: params.values };
 }
 
-/** Counts the candidates by probing every entity of the tenant (or of the driver). */
+/** Counts the candidates by probing every entity of the tenant (or of the driver keys or walk). */
 export function renderCandidateCount(
   dialect: SqlDialect,
   tenant: string,
   plan: CandidatePlan,
 ): RenderedSql {
   const params = dialect.newParams();
-  const text = `SELECT COUNT(*) AS n FROM entities e WHERE ${whereSql(dialect, params, tenant, plan)}`;
+  const from = fromSql(params, tenant, plan, undefined);
+  const text = `SELECT COUNT(*) AS n FROM ${from} WHERE ${whereSql(dialect, params, tenant, plan)}`;
   return { text, params: params.values };
 }
 
@@ -213,7 +230,7 @@ const DISTINCT_SETS = new Set<Condition['kind']>(['and', 'or', 'all', 'ids', 'ty
 
 /**
  * Counts the candidates as one set query (each leaf read through its value index, combined
- * with INTERSECT and UNION), unless the plan has a driver, which bounds probing. Hash set
+ * with INTERSECT and UNION), unless driver keys or a walk bound probing. Hash set
  * operations cost the size of the sets whatever the statistics say, where probing costs a
  * lookup per entity of the tenant and per leaf.
  */
@@ -222,23 +239,11 @@ export function renderCandidateSetCount(
   tenant: string,
   plan: CandidatePlan,
 ): RenderedSql {
-  if (plan.driver !== undefined || plan.driverKeys !== undefined)
+  if (plan.driverKeys !== undefined || plan.walk !== undefined)
     return renderCandidateCount(dialect, tenant, plan);
   const params = dialect.newParams();
   const count = DISTINCT_SETS.has(plan.filter.kind) ? 'COUNT(*)' : 'COUNT(DISTINCT pk)';
   const text = `SELECT ${count} AS n FROM (${setSql(dialect, params, tenant, plan.filter)}) AS s`;
-  return { text, params: params.values };
-}
-
-/** How many entities one leaf selects, counting no further than `cap` (for choosing a driver). */
-export function renderCappedCount(
-  dialect: SqlDialect,
-  tenant: string,
-  leaf: Condition,
-  cap: number,
-): RenderedSql {
-  const params = dialect.newParams();
-  const text = `SELECT COUNT(*) AS n FROM (${setSql(dialect, params, tenant, leaf)} LIMIT ${params.add(cap)}) AS c`;
   return { text, params: params.values };
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Entity } from '../../ngsi-ld/model.js';
 import type { EntityQuery } from '../../ngsi-ld/query/query.types.js';
 import type { CandidatePlan } from './condition-sql.js';
 import {
@@ -7,6 +8,7 @@ import {
   planCandidates,
   runEntityQuery,
   type CandidateReader,
+  type CandidateRow,
 } from './entity-query-runner.js';
 import type { Condition } from './query-condition.js';
 
@@ -81,19 +83,43 @@ describe('planCandidates', () => {
     assert.deepEqual(reader.asked, []);
   });
 
-  it('planCandidates picks the smallest estimate as driver without a keys reader', async () => {
-    const sizes = new Map<Condition, number>([
-      [TYPE, DRIVER_MAX + 1],
-      [HEIGHT, 40],
-      [NAME, 12],
-    ]);
-    const reader: CandidateReader = {
-      select: async () => [],
-      count: async () => 0,
-      estimate: async (leaf) => sizes.get(leaf) ?? 0,
+  /** Every leaf large; the reader can walk. */
+  const walker: CandidateReader = { ...keysReader(new Map()), walks: true };
+  const TEXT: Condition = {
+    kind: 'value',
+    attr: 'status',
+    tests: [{ kinds: ['s', 'v', 'r'], column: 'str', op: '=', value: 'ok' }],
+  };
+
+  it('planCandidates walks a value leaf with the fewest index ranges when none may drive', async () => {
+    const plan = await planCandidates(
+      { kind: 'and', items: [TYPE, TEXT, ANY_DATE, HEIGHT] },
+      walker,
+    );
+    assert.deepEqual(plan, {
+      walk: HEIGHT,
+      filter: { kind: 'and', items: [TEXT, ANY_DATE, TYPE] },
+    });
+  });
+
+  it('planCandidates walks the type when no value leaf can be walked', async () => {
+    const plan = await planCandidates({ kind: 'and', items: [TYPE, ANY_DATE] }, walker);
+    assert.deepEqual(plan, { walk: TYPE, filter: ANY_DATE });
+  });
+
+  it('planCandidates prefers driver keys to a walk, and never walks for a reader that cannot', async () => {
+    const small: CandidateReader = {
+      ...keysReader(new Map([[NAME, [3]]])),
+      walks: true,
     };
-    const plan = await planCandidates({ kind: 'and', items: [TYPE, HEIGHT, NAME] }, reader);
-    assert.deepEqual(plan, { driver: NAME, filter: { kind: 'and', items: [HEIGHT, TYPE] } });
+    assert.deepEqual(await planCandidates({ kind: 'and', items: [HEIGHT, NAME] }, small), {
+      driverKeys: [3],
+      filter: HEIGHT,
+    });
+    assert.deepEqual(
+      await planCandidates({ kind: 'and', items: [TYPE, HEIGHT] }, keysReader(new Map())),
+      { filter: { kind: 'and', items: [HEIGHT, TYPE] } },
+    );
   });
 });
 
@@ -119,5 +145,44 @@ describe('runEntityQuery', () => {
     };
     assert.deepEqual(await runEntityQuery(query, reader), { entities: [], totalCount: 0 });
     assert.deepEqual(selected, []);
+  });
+
+  const entity = (id: string): Entity => ({
+    id,
+    type: ['T'],
+    createdAt: '2024-01-01T00:00:00Z',
+    modifiedAt: '2024-01-01T00:00:00Z',
+    attrs: {},
+  });
+  /** Answers every select with the same rows, whatever the plan (a store that lied). */
+  const rowsReader = (rows: CandidateRow[]): CandidateReader => ({
+    select: async (_plan, page) =>
+      rows
+        .filter((row) => page.afterPk === undefined || row.pk > page.afterPk)
+        .slice(0, page.limit),
+    count: async () => rows.length,
+    keys: async (leaves) => leaves.map(() => undefined),
+  });
+
+  it('runEntityQuery takes the rows of an exact translation as the answer, without the exact filter', async () => {
+    // Rows the exact filter would reject: only a translation known exact may skip it.
+    const rows = [{ pk: 1, entity: entity('urn:b') }];
+    const exact: EntityQuery = { types: { anyOf: [['T']] }, limit: 20, offset: 0, count: false };
+    assert.deepEqual(
+      (await runEntityQuery({ ...exact, types: { anyOf: [['U']] } }, rowsReader(rows))).entities,
+      [rows[0]?.entity],
+    );
+  });
+
+  it('runEntityQuery applies the exact filter to the rows of an inexact translation', async () => {
+    const rows = [
+      { pk: 1, entity: entity('urn:b') },
+      { pk: 2, entity: entity('urn:a:1') },
+    ];
+    const inexact: EntityQuery = { idPattern: '^urn:a', limit: 20, offset: 0, count: true };
+    assert.deepEqual(await runEntityQuery(inexact, rowsReader(rows)), {
+      entities: [rows[1]?.entity],
+      totalCount: 1,
+    });
   });
 });

@@ -1,14 +1,16 @@
 /**
- * queryEntities for both adapters: translate, read candidates in creation order, and apply
- * the exact filter of src/ngsi-ld/query/entity-filter.ts to every one. When the SQL is the
- * exact query, SQL pages and counts; otherwise candidates are streamed in pk order (keyset
- * pagination) and filtered until the page is full (and, for a count, to the end).
+ * queryEntities for both adapters: translate, read candidates in creation order. When the
+ * SQL is the exact query, SQL pages and counts, and the rows are the answer; otherwise
+ * candidates are streamed in pk order (keyset pagination) and the exact filter of
+ * src/ngsi-ld/query/entity-filter.ts keeps those that match until the page is full (and,
+ * for a count, to the end).
  */
 import type { QueryPage } from '../../context/ports/entity-store.port.js';
 import type { Entity } from '../../ngsi-ld/model.js';
 import { matchesEntityQuery } from '../../ngsi-ld/query/entity-filter.js';
 import type { EntityQuery } from '../../ngsi-ld/query/query.types.js';
 import type { CandidatePlan } from './condition-sql.js';
+import { walkKeyCount } from './condition-walk.js';
 import { and, type Condition } from './query-condition.js';
 import { translateEntityQuery } from './entity-query-translator.js';
 
@@ -24,20 +26,20 @@ export interface CandidateReader {
     page: { afterPk?: number; limit: number; offset?: number },
   ): Promise<CandidateRow[]>;
   count(plan: CandidatePlan): Promise<number>;
-  /** How many entities a leaf selects, counted no further than `cap` (one of estimate, keys). */
-  estimate?(leaf: Condition, cap: number): Promise<number>;
   /**
-   * Replaces `estimate` (one round trip for all leaves): the primary keys each
-   * leaf selects when it selects fewer than `cap` rows (an entity may come more than once),
-   * `undefined` when it selects more (the reader may know it without reading).
+   * The primary keys each leaf selects when it selects fewer than `cap` rows (an entity
+   * may come more than once), `undefined` when it selects more (the reader may know it
+   * without reading: sql/large-leaves.ts); all leaves in one round trip.
    */
-  keys?(leaves: Condition[], cap: number): Promise<Array<number[] | undefined>>;
+  keys(leaves: Condition[], cap: number): Promise<Array<number[] | undefined>>;
+  /** The reader can read candidates by walking a leaf's index in pk order (condition-walk.ts). */
+  walks?: boolean;
 }
 
 /**
- * A leaf selecting at most this many entities drives the query (its index set is read
- * first); above it, entities are scanned in creation order and probed, which finds a page
- * of matches quickly precisely because many entities match.
+ * A leaf selecting at most this many entities drives the query (its keys are read first);
+ * above it, entities are scanned (or a leaf walked) in creation order and probed, which
+ * finds a page of matches quickly precisely because many entities match.
  */
 export const DRIVER_MAX = 300;
 
@@ -76,14 +78,15 @@ function probeFilter(leaves: Condition[]): Condition {
 /**
  * Reads the keys of every indexed conjunct (capped) and drives from the intersection of
  * those read completely: each such set is exactly its conjunct's, so the intersection is
- * exact too, and those conjuncts need no probe.
+ * exact too, and those conjuncts need no probe. Returns the conjuncts left to probe.
  */
-async function planFromKeys(
+async function keysOfConjuncts(
   conjuncts: Condition[],
-  indexed: Condition[],
-  keys: NonNullable<CandidateReader['keys']>,
-): Promise<CandidatePlan> {
-  const keySets = await keys(indexed, DRIVER_MAX + 1);
+  reader: CandidateReader,
+): Promise<{ driverKeys?: number[]; rest: Condition[] }> {
+  const indexed = conjuncts.filter(isIndexed);
+  if (indexed.length === 0) return { rest: conjuncts };
+  const keySets = await reader.keys(indexed, DRIVER_MAX + 1);
   let driverKeys: Set<number> | undefined;
   const used = new Set<Condition>();
   indexed.forEach((leaf, i) => {
@@ -93,37 +96,44 @@ async function planFromKeys(
     const previous = driverKeys;
     driverKeys = new Set(previous === undefined ? rows : rows.filter((pk) => previous.has(pk)));
   });
-  const rest = probeFilter(conjuncts.filter((leaf) => !used.has(leaf)));
-  if (driverKeys === undefined) return { filter: rest };
-  return { driverKeys: [...driverKeys].sort((a, b) => a - b), filter: rest };
+  const rest = conjuncts.filter((leaf) => !used.has(leaf));
+  if (driverKeys === undefined) return { rest };
+  return { driverKeys: [...driverKeys].sort((a, b) => a - b), rest };
 }
 
 /**
- * Chooses how candidates are read: from the keys of the selective conjuncts (a reader with
- * `keys`), or from the most selective conjunct when one is selective enough (`estimate`);
- * the other conjuncts are probed per entity, in PROBE_RANK order.
+ * Chooses how candidates are read: from the keys of the selective conjuncts; when none is
+ * selective, through the index of a walkable conjunct (a reader that `walks`) or else
+ * every entity of the tenant in creation order. The other conjuncts are probed per entity,
+ * in PROBE_RANK order.
  */
 export async function planCandidates(
   condition: Condition,
   reader: CandidateReader,
 ): Promise<CandidatePlan> {
   const conjuncts = condition.kind === 'and' ? condition.items : [condition];
-  if (reader.keys !== undefined) {
-    const indexed = conjuncts.filter(isIndexed);
-    if (indexed.length > 0) return planFromKeys(conjuncts, indexed, reader.keys);
-    return { filter: probeFilter(conjuncts) };
-  }
-  let best: { leaf: Condition; size: number } | undefined;
+  const { driverKeys, rest } = await keysOfConjuncts(conjuncts, reader);
+  if (driverKeys !== undefined) return { driverKeys, filter: probeFilter(rest) };
+  const walk = reader.walks ? walkLeaf(rest) : undefined;
+  const filter = probeFilter(rest.filter((leaf) => leaf !== walk));
+  return walk === undefined ? { filter } : { walk, filter };
+}
+
+/**
+ * The leaf to walk when none is small enough to drive: the sizes only say "large", so the
+ * probe order decides (values before types), then the fewest index ranges (a number
+ * equality is one range, a text equality three: string, vocabulary and relationship rows).
+ */
+function walkLeaf(conjuncts: Condition[]): Condition | undefined {
+  let best: { leaf: Condition; rank: number; keys: number } | undefined;
   for (const leaf of conjuncts) {
-    if (!isIndexed(leaf) || reader.estimate === undefined) continue;
-    const size =
-      leaf.kind === 'ids' ? leaf.ids.length : await reader.estimate(leaf, DRIVER_MAX + 1);
-    if (size <= DRIVER_MAX && (best === undefined || size < best.size)) best = { leaf, size };
-    if (size === 0) break;
+    const keys = walkKeyCount(leaf);
+    if (keys === undefined) continue;
+    const rank = PROBE_RANK[leaf.kind];
+    if (best === undefined || rank < best.rank || (rank === best.rank && keys < best.keys))
+      best = { leaf, rank, keys };
   }
-  const driver = best?.leaf;
-  const filter = probeFilter(conjuncts.filter((leaf) => leaf !== driver));
-  return driver === undefined ? { filter } : { driver, filter };
+  return best?.leaf;
 }
 
 /** Most candidates read per round trip when the SQL is only a prefilter. */
@@ -136,10 +146,9 @@ async function exactPage(
 ): Promise<QueryPage> {
   const rows =
     query.limit > 0 ? await reader.select(plan, { limit: query.limit, offset: query.offset }) : [];
-  // The exact filter still runs: SQL only ever narrows, it never decides alone.
-  const entities = rows
-    .map((row) => row.entity)
-    .filter((entity) => matchesEntityQuery(entity, query));
+  // The translation is the query (entity-query-translator.ts says so only when it holds,
+  // which the differential contract checks): the exact filter would keep every row.
+  const entities = rows.map((row) => row.entity);
   return query.count ? { entities, totalCount: await reader.count(plan) } : { entities };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Translates a whole EntityQuery (NGSI-LD 5.7.2) into a Condition over the index tables.
- * src/ngsi-ld/query/entity-filter.ts stays the authority: the store always applies it to
- * the candidates, and uses SQL paging only when the translation is exact.
+ * src/ngsi-ld/query/entity-filter.ts stays the authority: when the translation is exact, the
+ * SQL answer is the answer (SQL pages and counts); otherwise the store applies the filter
+ * to the candidates. `exact` is claimed only where the SQL selects the filter's very set.
  */
 import { geoQueryCandidateBox } from '../../ngsi-ld/geo/bounding-box.js';
 import type { EntityQuery, GeoQuery, TypeSelector } from '../../ngsi-ld/query/query.types.js';

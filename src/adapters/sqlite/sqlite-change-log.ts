@@ -21,11 +21,14 @@ export interface SqliteChangeLog extends ChangeLog {
 }
 
 export function createSqliteChangeLog(db: SqliteDatabase): SqliteChangeLog {
-  const insert = db.prepare(
-    'INSERT INTO entity_changes (tenant, entity_id, at, previous, current) VALUES (?, ?, ?, ?, ?)',
+  // The subscriptions' version is read in the change's transaction (EntityChange).
+  const insert = db.prepare<unknown[], { seq: number; subscriptions_version: number | null }>(
+    `INSERT INTO entity_changes (tenant, entity_id, at, previous, current, subscriptions_version)
+     VALUES (?, ?, ?, ?, ?, (SELECT value FROM subscription_counter WHERE one = 1))
+     RETURNING seq, subscriptions_version`,
   );
   const selectPending = db.prepare<[number], ChangeRow>(
-    'SELECT seq, tenant, entity_id, at, previous, current FROM entity_changes ORDER BY seq LIMIT ?',
+    'SELECT seq, tenant, entity_id, at, previous, current, subscriptions_version FROM entity_changes ORDER BY seq LIMIT ?',
   );
   const remove = db.prepare('DELETE FROM entity_changes WHERE seq = ?');
   const removeAll = db.transaction((seqs: readonly number[]) => {
@@ -37,14 +40,20 @@ export function createSqliteChangeLog(db: SqliteDatabase): SqliteChangeLog {
   return {
     record(tenant, writes) {
       return changesOfWrites(tenant, writes, now).map((change) => {
-        const { lastInsertRowid } = insert.run(
+        const row = insert.get(
           tenant,
           change.entityId,
           change.at,
           change.previous === null ? null : entityDoc(change.previous),
           change.current === null ? null : entityDoc(change.current),
-        );
-        return { seq: Number(lastInsertRowid), ...change };
+        ) as { seq: number; subscriptions_version: number | null };
+        return {
+          seq: row.seq,
+          ...change,
+          ...(row.subscriptions_version === null
+            ? {}
+            : { subscriptionsVersion: row.subscriptions_version }),
+        };
       });
     },
     committed: listeners.notify,

@@ -12,11 +12,13 @@ import type {
 } from '../../context/ports/entity-store.port.js';
 import { DEFAULT_TENANT, type Entity } from '../../ngsi-ld/model.js';
 import {
+  parseJoinedKeys,
   renderCandidateCount,
   renderCandidateSelect,
-  renderCappedCount,
+  renderLeafKeys,
 } from '../sql/condition-sql.js';
 import { runEntityQuery, type CandidateReader } from '../sql/entity-query-runner.js';
+import { rememberLargeLeaves } from '../sql/large-leaves.js';
 import { parseEntityDoc } from '../sql/entity-doc.js';
 import { planMutations, type StoredEntity } from '../sql/mutation-plan.js';
 import type { RenderedSql } from '../sql/sql-dialect.js';
@@ -27,16 +29,19 @@ import {
 } from '../sql/store-summaries.js';
 import type { SqliteChangeLog } from './sqlite-change-log.js';
 import { sqliteDialect } from './sqlite-dialect.js';
+import type { SqliteHistoryWriter } from './sqlite-history-writer.js';
 import { createSqliteEntityWriter } from './sqlite-entity-writer.js';
 
 /**
  * `closeDatabase` runs on close(): the database is shared with the other stores. Every
- * committed batch is logged in `changeLog` within its transaction.
+ * committed batch is logged in `changeLog` within its transaction, and its attribute
+ * instances recorded in the `history` (temporal API) in that transaction too.
  */
 export function createSqliteEntityStore(
   db: SqliteDatabase,
   changeLog: SqliteChangeLog,
   closeDatabase: () => Promise<void>,
+  history?: SqliteHistoryWriter,
 ): EntityStore {
   const writer = createSqliteEntityWriter(db);
   const selectEntity = db.prepare<[string, string], { pk: number; doc: string }>(
@@ -76,11 +81,19 @@ export function createSqliteEntityStore(
       );
       writer.write(tenant, plan.writes);
       const changes = changeLog.record(tenant, plan.writes);
+      history?.append(changes);
       if (createTenant && plan.writes.length > 0 && tenant !== DEFAULT_TENANT)
         insertTenant.run(tenant, new Date().toISOString());
       return { results: plan.results, changes };
     },
   );
+
+  const keys = rememberLargeLeaves(async (tenant, leaves, cap) => {
+    const row = all<Record<string, string | null>>(
+      renderLeafKeys(sqliteDialect, tenant, leaves, cap),
+    )[0];
+    return leaves.map((_, i) => parseJoinedKeys(row?.[`k${i}`]));
+  });
 
   function reader(tenant: string): CandidateReader {
     return {
@@ -93,8 +106,9 @@ export function createSqliteEntityStore(
         })),
       count: async (plan) =>
         all<{ n: number }>(renderCandidateCount(sqliteDialect, tenant, plan))[0]?.n ?? 0,
-      estimate: async (leaf, cap) =>
-        all<{ n: number }>(renderCappedCount(sqliteDialect, tenant, leaf, cap))[0]?.n ?? 0,
+      keys: (leaves, cap) => keys(tenant, leaves, cap),
+      // WITHOUT ROWID index keys end with entity_pk (sql/condition-walk.ts).
+      walks: true,
     };
   }
 

@@ -5,17 +5,24 @@
  */
 import type { ChangeLog } from '../../context/ports/change-log.port.js';
 import type { EntityStore } from '../../context/ports/entity-store.port.js';
+import type { HistoryStore } from '../../context/ports/history-store.port.js';
 import type { JsonLdContextStore } from '../../context/ports/json-ld-context-store.port.js';
+import type { SubscriptionStore } from '../../context/ports/subscription-store.port.js';
 import { createSqliteChangeLog } from './sqlite-change-log.js';
 import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import { createSqliteEntityStore } from './sqlite-entity-store.js';
+import { createSqliteHistoryStore } from './sqlite-history-store.js';
+import { createSqliteHistoryWriter } from './sqlite-history-writer.js';
 import { createSqliteJsonLdContextStore } from './sqlite-json-ld-context-store.js';
+import { createSqliteSubscriptionStore } from './sqlite-subscription-store.js';
 
 export interface SqliteStores {
   entityStore: EntityStore;
   contextStore: JsonLdContextStore;
   changeLog: ChangeLog;
+  subscriptionStore: SubscriptionStore;
+  historyStore: HistoryStore;
   /** Closes the database; calling it again does nothing. */
   close(): Promise<void>;
 }
@@ -31,10 +38,13 @@ export function createSqliteStores(options: { path: string }): SqliteStores {
     if (db.open) db.close();
   };
   const changeLog = createSqliteChangeLog(db);
+  const historyWriter = createSqliteHistoryWriter(db);
   return {
-    entityStore: createSqliteEntityStore(db, changeLog, closeDatabase),
+    entityStore: createSqliteEntityStore(db, changeLog, closeDatabase, historyWriter),
+    historyStore: createSqliteHistoryStore(db, historyWriter),
     changeLog,
     contextStore: createSqliteJsonLdContextStore(db),
+    subscriptionStore: createSqliteSubscriptionStore(db),
     close: closeDatabase,
   };
 }

@@ -105,7 +105,8 @@ async function handle(
   send(reply, result, responseType, context, request);
 }
 
-function readTenant(request: FastifyRequest): string {
+/** The tenant of a request (NGSILD-Tenant; the default tenant without it). */
+export function readTenant(request: FastifyRequest): string {
   const header = request.headers[TENANT_HEADER];
   if (header === undefined) return DEFAULT_TENANT;
   const tenant = Array.isArray(header) ? header[0] : header;

@@ -46,9 +46,25 @@ export function checkBodyId(bodyId: string | undefined, pathId: string): void {
 }
 
 /**
- * `Location` of a created resource. Ids are URIs, so they go in the path as they are (as
- * Orion-LD does); only characters that would end or break a path segment are escaped.
+ * `Location` of a created resource. Ids are URIs, so most go in the path as they are (as
+ * Orion-LD does); every other character is percent-encoded as UTF-8 (RFC 3986 §2.1): a
+ * header may hold no character above U+00FF, and '/', '?', '#', '%' or spaces would end or
+ * break the path segment. The router decodes the segment back to the id.
  */
 export function resourceLocation(collection: string, id: string): string {
-  return `${NGSI_LD_PREFIX}/${collection}/${id.replace(/[/?#%\s]/g, (c) => encodeURIComponent(c))}`;
+  return `${NGSI_LD_PREFIX}/${collection}/${encodePathSegment(id)}`;
+}
+
+/** RFC 3986 pchar: unreserved, sub-delims, ':' and '@' stay; anything else is %XX per UTF-8 byte. */
+const PCHAR = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]$/;
+const utf8 = new TextEncoder();
+
+function encodePathSegment(text: string): string {
+  let out = '';
+  for (const char of text) {
+    if (PCHAR.test(char)) out += char;
+    // A lone surrogate becomes U+FFFD: TextEncoder never fails.
+    else for (const byte of utf8.encode(char)) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
 }

@@ -19,7 +19,12 @@ export type Action =
   | 'entity:batch'
   | 'discovery:read'
   | 'context:read'
-  | 'context:write';
+  | 'context:write'
+  | 'temporal:read'
+  | 'temporal:write'
+  | 'temporal:delete'
+  | 'subscription:read'
+  | 'subscription:write';
 
 export interface NgsiRequest {
   tenant: string;

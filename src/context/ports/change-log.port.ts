@@ -20,6 +20,13 @@ export interface EntityChange {
   previous: Entity | null;
   /** State after the change; `null` when the change deleted the entity. */
   current: Entity | null;
+  /**
+   * The subscriptions' version (the counter every subscription write increments) the change
+   * committed against: a consumer that knows an older version must catch up before it
+   * matches the change, or it could miss a subscription created on another instance just
+   * before the change.
+   */
+  subscriptionsVersion?: number;
 }
 
 export interface ChangeLog {

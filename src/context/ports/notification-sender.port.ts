@@ -45,6 +45,13 @@ export type DeliveryOutcome =
 export interface NotificationSender {
   /** URI schemes handled, lower case without ':' (for example 'http', 'https'). */
   readonly schemes: readonly string[];
+  /**
+   * Why this sender could never deliver to `endpoint` (an `urn:` that names no stream, an
+   * address it refuses…), or undefined. Pure and quick: called when a subscription is
+   * created or updated, so that such an endpoint is a 400 there rather than a failure at
+   * every delivery. Credentials in the endpoint URI must not appear in the answer.
+   */
+  validate?(endpoint: NotificationEndpoint): string | undefined;
   /** Never throws: every failure is an outcome. */
   send(
     endpoint: NotificationEndpoint,

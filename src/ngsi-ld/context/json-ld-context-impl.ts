@@ -19,6 +19,7 @@ export function createJsonLdContext(
   init: JsonLdContextInit,
 ): JsonLdContext {
   const expanded = new Map<string, string>();
+  const compacted = new Map<string, string>();
   return Object.freeze({
     bodyContext: init.bodyContext,
     linkUrl: init.linkUrl,
@@ -35,7 +36,13 @@ export function createJsonLdContext(
       return iri;
     },
     compactIri(iri: string): string {
-      return compactIri(compiled, iri);
+      let term = compacted.get(iri);
+      if (term === undefined) {
+        term = compactIri(compiled, iri);
+        if (compacted.size >= MEMO_ENTRIES) compacted.clear();
+        compacted.set(iri, term);
+      }
+      return term;
     },
   });
 }

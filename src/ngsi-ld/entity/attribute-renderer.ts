@@ -97,8 +97,10 @@ function renderNormalized(
     if (instance.createdAt !== undefined) out['createdAt'] = instance.createdAt;
     if (instance.modifiedAt !== undefined) out['modifiedAt'] = instance.modifiedAt;
   }
-  for (const [iri, subInstances] of Object.entries(instance.attrs ?? {})) {
-    out[compactName(iri, out, ctx)] = renderAttribute(subInstances, ctx, options);
+  if (instance.attrs !== undefined) {
+    for (const [iri, subInstances] of Object.entries(instance.attrs)) {
+      out[compactName(iri, out, ctx)] = renderAttribute(subInstances, ctx, options);
+    }
   }
   return out;
 }

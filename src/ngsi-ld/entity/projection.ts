@@ -24,6 +24,15 @@ export interface ProjectedEntity {
 }
 
 export function projectEntity(entity: Entity, options: ProjectionOptions): ProjectedEntity {
+  // No projection (every query page without attrs/pick/omit/datasetId): everything shows.
+  if (
+    options.pick === undefined &&
+    options.omit === undefined &&
+    options.attrs === undefined &&
+    options.datasetIds === undefined
+  ) {
+    return { showId: true, showType: true, showScope: true, attrs: entity.attrs };
+  }
   const pick = options.pick === undefined ? undefined : new Set(options.pick);
   const omit = new Set(options.omit ?? []);
   const attrs = options.attrs === undefined ? undefined : new Set(options.attrs);

@@ -51,6 +51,26 @@ describe('loadConfig', () => {
     );
   });
 
+  it('loadConfig takes CIVIS_BUS_URL as nats:// or tls:// URLs and refuses others', () => {
+    const bus = (value: string) => loadConfig({ env: {}, flags: { busUrl: value } }).busUrl;
+    assert.equal(
+      loadConfig({ env: { CIVIS_BUS_URL: 'nats://a:4222,tls://b:4222' } }).busUrl,
+      'nats://a:4222,tls://b:4222',
+    );
+    assert.equal(loadConfig({ env: {} }).busUrl, undefined);
+    assert.throws(() => bus('http://a:4222'), /busUrl must be nats:\/\/host:port/);
+  });
+
+  it('loadConfig takes a JetStream stream name in CIVIS_BUS_STREAM and refuses others', () => {
+    assert.equal(loadConfig({ env: {} }).busStream, 'CIVIS_CHANGES');
+    assert.equal(loadConfig({ env: { CIVIS_BUS_STREAM: 'city-b_2' } }).busStream, 'city-b_2');
+    for (const bad of ['a.b', 'a b', 'x>', '*'])
+      assert.throws(
+        () => loadConfig({ env: { CIVIS_BUS_STREAM: bad } }),
+        /busStream must be 1–64 letters/,
+      );
+  });
+
   it('loadConfig rejects unknown settings and malformed JSON in the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'civis-config-'));
     const unknown = join(dir, 'a.json');

@@ -2,11 +2,17 @@
  * Every setting of Civis, its default, where it can come from and how it is checked.
  * One table drives the defaults, the environment variable names, validation and the docs.
  */
+import type { RetentionRule } from '../../context/ports/history-store.port.js';
+import { parseRetentionPolicy } from '../../context/temporal-retention.js';
+import { DEFAULT_DENIED_NETWORKS, parseNetworkList } from './network-list.js';
+
 export interface CivisConfig {
   port: number;
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  busUrl: string | undefined;
+  busStream: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   publicBaseUrl: string | undefined;
   bodyLimitBytes: number;
@@ -16,9 +22,29 @@ export interface CivisConfig {
   contextMaxBytes: number;
   contextCacheSize: number;
   updateAppendsMissingAttributes: boolean;
+  notificationTimeoutMs: number;
+  notificationConnectionsPerOrigin: number;
+  notificationMaxAttempts: number;
+  notificationConcurrencyPerEndpoint: number;
+  notificationRetryBaseMs: number;
+  notificationDeniedNetworks: string[];
+  temporalMaxInstances: number;
+  temporalRetention: RetentionRule[];
+  temporalRetentionIntervalMs: number;
 }
 
-type Kind = 'port' | 'string' | 'url' | 'postgresUrl' | 'positiveInt' | 'boolean' | 'logLevel';
+type Kind =
+  | 'port'
+  | 'string'
+  | 'url'
+  | 'postgresUrl'
+  | 'natsUrl'
+  | 'natsName'
+  | 'positiveInt'
+  | 'boolean'
+  | 'logLevel'
+  | 'retentionRules'
+  | 'networkList';
 
 export interface SettingSpec {
   key: keyof CivisConfig;
@@ -56,6 +82,22 @@ export const SETTINGS: readonly SettingSpec[] = [
     kind: 'postgresUrl',
     default: undefined,
     description: 'postgres://… to use PostgreSQL instead of the embedded SQLite',
+  },
+  {
+    key: 'busUrl',
+    env: 'CIVIS_BUS_URL',
+    kind: 'natsUrl',
+    default: undefined,
+    description:
+      'nats://[user:pass@]host:4222 (comma-separated for a cluster, tls:// for TLS) to carry changes over NATS JetStream between instances instead of in process',
+  },
+  {
+    key: 'busStream',
+    env: 'CIVIS_BUS_STREAM',
+    kind: 'natsName',
+    default: 'CIVIS_CHANGES',
+    description:
+      'JetStream stream (and consumer and subject prefix) of the changes: deployments sharing one NATS server need a stream each',
   },
   {
     key: 'logLevel',
@@ -122,6 +164,73 @@ export const SETTINGS: readonly SettingSpec[] = [
     description:
       'PATCH /entities/{id}/attrs appends attributes the entity lacks (NGSI-LD 1.9); false reports them as notUpdated (Orion-LD)',
   },
+  {
+    key: 'notificationTimeoutMs',
+    env: 'CIVIS_NOTIFICATION_TIMEOUT_MS',
+    kind: 'positiveInt',
+    default: 10_000,
+    description:
+      "Time a notification may take to be delivered (a subscription endpoint's own timeout wins)",
+  },
+  {
+    key: 'notificationConnectionsPerOrigin',
+    env: 'CIVIS_NOTIFICATION_CONNECTIONS_PER_ORIGIN',
+    kind: 'positiveInt',
+    default: 16,
+    description: 'HTTP notifications in flight to one receiver (scheme, host, port) at a time',
+  },
+  {
+    key: 'notificationMaxAttempts',
+    env: 'CIVIS_NOTIFICATION_MAX_ATTEMPTS',
+    kind: 'positiveInt',
+    default: 8,
+    description: 'Attempts to deliver one notification (the first included) before it is given up',
+  },
+  {
+    key: 'notificationConcurrencyPerEndpoint',
+    env: 'CIVIS_NOTIFICATION_CONCURRENCY_PER_ENDPOINT',
+    kind: 'positiveInt',
+    default: 8,
+    description: 'Notifications in flight to one subscription endpoint URI at a time',
+  },
+  {
+    key: 'notificationRetryBaseMs',
+    env: 'CIVIS_NOTIFICATION_RETRY_BASE_MS',
+    kind: 'positiveInt',
+    default: 1000,
+    description:
+      'First pause before retrying a failed notification; doubles per attempt up to 5 minutes',
+  },
+  {
+    key: 'notificationDeniedNetworks',
+    env: 'CIVIS_NOTIFICATION_DENIED_NETWORKS',
+    kind: 'networkList',
+    default: [...DEFAULT_DENIED_NETWORKS],
+    description:
+      'CIDR blocks notifications may not connect to, comma-separated, or none; default link-local, 0.0.0.0/8 and cloud metadata addresses (docs/subscriptions.md)',
+  },
+  {
+    key: 'temporalMaxInstances',
+    env: 'CIVIS_TEMPORAL_MAX_INSTANCES',
+    kind: 'positiveInt',
+    default: 10_000,
+    description:
+      'Most instances of one attribute in a temporal answer; beyond, 206 with Content-Range',
+  },
+  {
+    key: 'temporalRetention',
+    env: 'CIVIS_TEMPORAL_RETENTION',
+    kind: 'retentionRules',
+    default: [],
+    description: 'Retention rules of the attribute history, as JSON (docs/temporal.md)',
+  },
+  {
+    key: 'temporalRetentionIntervalMs',
+    env: 'CIVIS_TEMPORAL_RETENTION_INTERVAL_MS',
+    kind: 'positiveInt',
+    default: 60 * 60 * 1000,
+    description: 'Time between two runs of the history retention rules',
+  },
 ];
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -157,6 +266,39 @@ export function coerceSetting(
       return typeof text === 'string' && text.length > 0
         ? { value: text }
         : { error: 'must be a non-empty string' };
+    case 'natsUrl': {
+      if (typeof text !== 'string') return { error: 'must be a nats:// URL' };
+      for (const part of text.split(',')) {
+        let url: URL;
+        try {
+          url = new URL(part.trim());
+        } catch {
+          return { error: 'must be nats://host:port URLs, comma-separated' };
+        }
+        if ((url.protocol !== 'nats:' && url.protocol !== 'tls:') || url.hostname === '')
+          return { error: 'must be nats://host:port (or tls://host:port) URLs, comma-separated' };
+      }
+      return { value: text };
+    }
+    case 'natsName':
+      // JetStream stream names: no whitespace, '.', '*', '>' or path separators.
+      return typeof text === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(text)
+        ? { value: text }
+        : { error: 'must be 1–64 letters, digits, _ or -' };
+    case 'retentionRules': {
+      try {
+        const value: unknown = typeof text === 'string' ? JSON.parse(text) : text;
+        return { value: parseRetentionPolicy(value) };
+      } catch (error) {
+        return { error: `must be retention rules as JSON: ${(error as Error).message}` };
+      }
+    }
+    case 'networkList':
+      try {
+        return { value: parseNetworkList(text) };
+      } catch (error) {
+        return { error: (error as Error).message };
+      }
     case 'url':
     case 'postgresUrl': {
       if (typeof text !== 'string') return { error: 'must be a URL' };

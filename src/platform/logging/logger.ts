@@ -15,6 +15,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           'headers.authorization',
           '*.password',
           '*.databaseUrl',
+          '*.busUrl',
         ],
         censor: '[redacted]',
       },

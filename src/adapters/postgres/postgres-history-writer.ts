@@ -1,0 +1,243 @@
+/**
+ * Writes the attribute history on PostgreSQL inside a caller's transaction, in a fixed
+ * number of statements whatever the number of instances (arrays expanded with `unnest`):
+ * the entity store calls `append` in the transaction of the entity changes it records
+ * (temporal.md §5), the history store calls `saveEntities`/`record` for the temporal API.
+ */
+import type postgres from 'postgres';
+import type { EntityChange } from '../../context/ports/change-log.port.js';
+import { DEFAULT_TENANT } from '../../ngsi-ld/model.js';
+import {
+  feedStateWrite,
+  nextEntityState,
+  type EntityStateWrite,
+  type NextEntityState,
+} from '../sql/history-entities.js';
+import {
+  changeInstances,
+  historyRow,
+  type EntityRow,
+  type RecordedInstance,
+} from '../sql/history-rows.js';
+import type { PostgresParameter } from './postgres-database.js';
+import type { HistoryPartitions } from './postgres-history-partitions.js';
+import type { HistoryStatistics } from './postgres-history-statistics.js';
+
+type Tx = postgres.TransactionSql;
+
+/** An entity row as a write left it; `created` when this transaction inserted it. */
+export interface SavedEntityRow extends EntityRow {
+  created: boolean;
+}
+
+/** Instances to insert for one entity; `pk` reuses an instance number (modify instance). */
+export interface EntityInstances {
+  entityPk: number;
+  instances: readonly RecordedInstance[];
+  pk?: number;
+}
+
+export interface PostgresHistoryWriter {
+  /** Records what committed entity changes did to their attributes. */
+  append(tx: Tx, changes: readonly EntityChange[]): Promise<void>;
+  /** Applies writes in order (ids may repeat), creating missing entities; rows by id. */
+  saveEntities(
+    tx: Tx,
+    tenant: string,
+    writes: ReadonlyArray<{ id: string; write: EntityStateWrite }>,
+  ): Promise<Map<string, SavedEntityRow>>;
+  record(tx: Tx, batches: readonly EntityInstances[]): Promise<void>;
+  registerTenant(tx: Tx, tenant: string): Promise<void>;
+}
+
+const ENTITY_COLUMNS = 'pk, id, types, scope, created_at, modified_at';
+
+function run<T extends readonly object[] = postgres.Row[]>(
+  tx: Tx,
+  text: string,
+  params: unknown[],
+): Promise<postgres.RowList<T>> {
+  return tx.unsafe(text, params as PostgresParameter[], { prepare: true }) as unknown as Promise<
+    postgres.RowList<T>
+  >;
+}
+
+/**
+ * The state of each entity after `writes`, applied in order (ids may repeat), from its row;
+ * a row in `created` was inserted by this transaction with that very state.
+ */
+function nextStates(
+  writes: ReadonlyArray<{ id: string; write: EntityStateWrite }>,
+  rows: ReadonlyMap<string, EntityRow>,
+  created: ReadonlySet<string> = new Set(),
+): Map<string, NextEntityState> {
+  const states = new Map<string, NextEntityState>();
+  for (const { id, write } of writes) {
+    const before = states.get(id);
+    const base = before
+      ? { types: JSON.stringify(before.types), scope: before.scope, created_at: before.createdAt }
+      : created.has(id)
+        ? undefined
+        : rows.get(id);
+    const next = nextEntityState(base, write);
+    if (before?.typesChanged) next.typesChanged = true;
+    states.set(id, next);
+  }
+  return states;
+}
+
+export function createPostgresHistoryWriter(
+  partitions: HistoryPartitions,
+  statistics?: HistoryStatistics,
+): PostgresHistoryWriter {
+  async function saveEntities(
+    tx: Tx,
+    tenant: string,
+    writes: ReadonlyArray<{ id: string; write: EntityStateWrite }>,
+  ): Promise<Map<string, SavedEntityRow>> {
+    const ids = [...new Set(writes.map((w) => w.id))].sort();
+    const rows = new Map<string, EntityRow>();
+    const lock = async (wanted: readonly string[]) => {
+      const found = await run<EntityRow[]>(
+        tx,
+        `SELECT ${ENTITY_COLUMNS} FROM history_entities WHERE tenant = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE`,
+        [tenant, wanted],
+      );
+      for (const row of found) rows.set(row.id, row);
+    };
+    await lock(ids);
+    let states = nextStates(writes, rows);
+    const state = (id: string) => states.get(id) as NextEntityState;
+    const created = new Set<string>();
+    const fresh = ids.filter((id) => !rows.has(id));
+    if (fresh.length > 0) {
+      // DO NOTHING: a row another transaction inserted meanwhile (this insert waited for it
+      // to commit) is not ours to create; it is locked and updated below instead.
+      const inserted = await run<EntityRow[]>(
+        tx,
+        `INSERT INTO history_entities (tenant, id, types, scope, created_at, modified_at)
+         SELECT $1::text, u.id, u.types, u.scope, u.created_at, u.modified_at
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(id, types, scope, created_at, modified_at)
+         ON CONFLICT (tenant, id) DO NOTHING
+         RETURNING ${ENTITY_COLUMNS}`,
+        [
+          tenant,
+          fresh,
+          fresh.map((id) => JSON.stringify(state(id).types)),
+          fresh.map((id) => state(id).scope),
+          fresh.map((id) => state(id).createdAt),
+          fresh.map((id) => state(id).modifiedAt),
+        ],
+      );
+      for (const row of inserted) {
+        rows.set(row.id, row);
+        created.add(row.id);
+      }
+      const raced = fresh.filter((id) => !created.has(id));
+      if (raced.length > 0) {
+        await lock(raced);
+        states = nextStates(writes, rows, created);
+      }
+    }
+    const known = ids.filter((id) => !created.has(id));
+    if (known.length > 0) {
+      await run(
+        tx,
+        `UPDATE history_entities AS e SET types = u.types, scope = u.scope, modified_at = u.modified_at
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(pk, types, scope, modified_at)
+         WHERE e.pk = u.pk`,
+        [
+          known.map((id) => (rows.get(id) as EntityRow).pk),
+          known.map((id) => JSON.stringify(state(id).types)),
+          known.map((id) => state(id).scope),
+          known.map((id) => state(id).modifiedAt),
+        ],
+      );
+    }
+    const retyped = ids.filter((id) => state(id).typesChanged);
+    if (retyped.length > 0) {
+      const pks = retyped.map((id) => Number((rows.get(id) as EntityRow).pk));
+      await run(tx, 'DELETE FROM history_types WHERE entity_pk = ANY($1::bigint[])', [pks]);
+      const pairs = retyped.flatMap((id, i) => state(id).types.map((type) => [type, pks[i]]));
+      await run(
+        tx,
+        `INSERT INTO history_types (type, entity_pk) SELECT * FROM unnest($1::text[], $2::bigint[])
+         ON CONFLICT DO NOTHING`,
+        [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+      );
+    }
+    const result = new Map<string, SavedEntityRow>();
+    for (const id of ids) {
+      const row = rows.get(id) as EntityRow;
+      const next = state(id);
+      result.set(id, {
+        pk: Number(row.pk),
+        id,
+        types: JSON.stringify(next.types),
+        scope: next.scope,
+        created_at: row.created_at,
+        modified_at: next.modifiedAt,
+        created: created.has(id),
+      });
+    }
+    return result;
+  }
+
+  async function record(tx: Tx, batches: readonly EntityInstances[]): Promise<void> {
+    // pk 0 stands for "a new number from the sequence".
+    const rows = batches.flatMap((batch) =>
+      batch.instances.map((instance) => historyRow(batch.entityPk, batch.pk ?? 0, instance)),
+    );
+    if (rows.length === 0) return;
+    await partitions.ensure(
+      tx,
+      rows.map((row) => row[2]),
+    );
+    const column = (i: number) => rows.map((row) => row[i] ?? null);
+    await run(
+      tx,
+      `INSERT INTO attr_history (entity_pk, attr, ts, pk, dataset, observed_at, created_at, modified_at, deleted_at, vclass, num, txt, vkey, doc)
+       SELECT u.entity_pk, u.attr, u.ts, CASE WHEN u.pk = 0 THEN nextval('attr_history_pk') ELSE u.pk END,
+         u.dataset, u.observed_at, u.created_at, u.modified_at, u.deleted_at, u.vclass, u.num, u.txt, u.vkey, u.doc
+       FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[],
+         $8::bigint[], $9::bigint[], $10::smallint[], $11::float8[], $12::text[], $13::text[], $14::text[])
+         WITH ORDINALITY AS u(entity_pk, attr, ts, pk, dataset, observed_at, created_at, modified_at, deleted_at, vclass, num, txt, vkey, doc, ord)
+       ORDER BY u.ord`,
+      Array.from({ length: 14 }, (_, i) => column(i)),
+    );
+    // Counted before the commit: a check that comes too early only runs again later.
+    statistics?.noteWrites(rows.length);
+  }
+
+  return {
+    async append(tx, changes) {
+      const byTenant = new Map<string, EntityChange[]>();
+      for (const change of changes)
+        byTenant.set(change.tenant, [...(byTenant.get(change.tenant) ?? []), change]);
+      for (const [tenant, list] of byTenant) {
+        const recorded = list
+          .map((change) => ({ change, instances: changeInstances(change) }))
+          .filter(({ change, instances }) => instances.length > 0 || change.current !== null);
+        if (recorded.length === 0) continue;
+        const rows = await saveEntities(
+          tx,
+          tenant,
+          recorded.map(({ change }) => ({ id: change.entityId, write: feedStateWrite(change) })),
+        );
+        await record(
+          tx,
+          recorded.map(({ change, instances }) => ({
+            entityPk: (rows.get(change.entityId) as EntityRow).pk,
+            instances,
+          })),
+        );
+      }
+    },
+    saveEntities,
+    record,
+    async registerTenant(tx, tenant) {
+      if (tenant !== DEFAULT_TENANT)
+        await run(tx, 'INSERT INTO tenants (name) VALUES ($1) ON CONFLICT DO NOTHING', [tenant]);
+    },
+  };
+}

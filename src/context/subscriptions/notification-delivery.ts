@@ -1,0 +1,275 @@
+/**
+ * Delivers outbox notifications (subscriptions.md §8): one queue per endpoint URI with a
+ * limit of sends in flight, each send bounded by the endpoint's timeout, so a slow or dead
+ * receiver only ever holds its own queue's slots and never delays anyone else's
+ * notifications. Outcomes go back to the store in batches (delivery-outcomes.ts): delivered
+ * rows are settled, failed ones rescheduled with exponential backoff until the attempt cap,
+ * and each subscription's counters (timesSent, timesFailed, lastSuccess, lastFailure,
+ * status) are added up per batch.
+ *
+ * Rows arrive leased to this instance, either fresh from the dispatcher (delivered straight
+ * from memory, no read back) or claimed from the outbox by `poll` (retries, and rows whose
+ * lease ran out: another instance died, or this process restarted). Leases of rows held in
+ * memory are renewed while they wait.
+ *
+ * Each attempt goes to the subscription's endpoint as it is at that moment: a notification
+ * of a subscription deleted, paused or expired since it was made is dropped unsent, and one
+ * waiting for a retry goes to the endpoint a later update set.
+ */
+import type { Logger } from 'pino';
+import { redactCredentials } from '../../ngsi-ld/subscription/endpoint-rules.js';
+import { retryDelayMs, type RetryPolicy } from '../../ngsi-ld/subscription/retry-schedule.js';
+import type { SubscriptionEndpoint } from '../../ngsi-ld/subscription/subscription.js';
+import type { DeliveryOutcome, NotificationSender } from '../ports/notification-sender.port.js';
+import type { OutboxNotification, SubscriptionStore } from '../ports/subscription-store.port.js';
+import { createDeliveryOutcomes } from './delivery-outcomes.js';
+
+export interface DeliverySettings {
+  /** Default send timeout (an endpoint's own `timeout` wins). */
+  timeoutMs: number;
+  /** Sends in flight per endpoint URI. */
+  concurrencyPerEndpoint: number;
+  /** Notifications waiting in memory per endpoint; more go back to the outbox for later. */
+  maxQueuedPerEndpoint: number;
+  retry: RetryPolicy;
+  /** How long a lease lasts; renewed every third of it while a row is held. */
+  leaseMs: number;
+  /** Outcomes are written together at most this long after they happen. */
+  flushMs: number;
+  /** Rows claimed from the outbox per poll. */
+  claimBatch: number;
+}
+
+export interface NotificationDeliveryDeps {
+  store: SubscriptionStore;
+  senders: readonly NotificationSender[];
+  clock: () => Date;
+  random?: () => number;
+  log: Pick<Logger, 'warn' | 'debug'>;
+  /** This instance's name on leases. */
+  owner: string;
+  settings: DeliverySettings;
+  /**
+   * The endpoint of the subscription's current definition; undefined once it is deleted,
+   * paused or expired (its pending notifications are then dropped).
+   */
+  endpointOf(tenant: string, subscriptionId: string): SubscriptionEndpoint | undefined;
+}
+
+export interface NotificationDelivery {
+  /** Rows leased to this instance, to send now (in order per endpoint). */
+  accept(rows: readonly OutboxNotification[]): void;
+  /** Claims due rows from the outbox and renews held leases. */
+  poll(): Promise<void>;
+  /** Writes pending outcomes now. */
+  flush(): Promise<void>;
+  /** Resolves once nothing is queued, in flight or waiting to be written. */
+  idle(): Promise<void>;
+  /** Stops sending; queued rows go back to the outbox at once; outcomes are written. */
+  stop(): Promise<void>;
+}
+
+interface EndpointQueue {
+  waiting: OutboxNotification[];
+  active: number;
+}
+
+/** Longest delay a Node.js timer takes (2^31 − 1 ms); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Grace given to a sender past its timeout before the attempt counts as failed. */
+const OVERRUN_GRACE_MS = 1_000;
+
+/** A delay timers accept: whole milliseconds from 1 to MAX_TIMER_MS. */
+function timerMs(ms: number): number {
+  return Number.isFinite(ms) ? Math.min(Math.max(Math.ceil(ms), 1), MAX_TIMER_MS) : MAX_TIMER_MS;
+}
+
+export function createNotificationDelivery(deps: NotificationDeliveryDeps): NotificationDelivery {
+  const { store, clock, log, owner, settings } = deps;
+  const random = deps.random ?? Math.random;
+  const senders = new Map<string, NotificationSender>();
+  for (const sender of deps.senders)
+    for (const scheme of sender.schemes) senders.set(scheme, sender);
+
+  const queues = new Map<string, EndpointQueue>();
+  /** Rows held in memory (waiting or in flight), by key. */
+  const held = new Map<number, OutboxNotification>();
+  const outcomes = createDeliveryOutcomes({
+    store,
+    clock,
+    log,
+    flushMs: settings.flushMs,
+    retryMs: timerMs(settings.leaseMs / 3),
+    onFlushed: () => checkIdle(),
+  });
+  let lastRenewal = 0;
+  let stopped = false;
+  const idleWaiters: Array<() => void> = [];
+  /** Whole milliseconds from now (due times are integers in the outbox). */
+  const dueIn = (ms: number) => clock().getTime() + Math.ceil(ms);
+
+  function accept(rows: readonly OutboxNotification[]): void {
+    for (const row of rows) {
+      if (stopped || held.has(row.key)) continue;
+      const endpoint = deps.endpointOf(row.tenant, row.subscriptionId);
+      if (endpoint === undefined) {
+        drop(row);
+        continue;
+      }
+      let queue = queues.get(endpoint.uri);
+      if (queue === undefined) queues.set(endpoint.uri, (queue = { waiting: [], active: 0 }));
+      if (queue.waiting.length >= settings.maxQueuedPerEndpoint) {
+        // The endpoint is behind: the row waits in the outbox, not in memory.
+        outcomes.reschedule({
+          key: row.key,
+          attempts: row.attempts,
+          dueAt: dueIn(settings.leaseMs / 3),
+        });
+        continue;
+      }
+      held.set(row.key, row);
+      queue.waiting.push(row);
+      pump(endpoint.uri, queue);
+    }
+  }
+
+  function pump(uri: string, queue: EndpointQueue): void {
+    while (!stopped && queue.active < settings.concurrencyPerEndpoint && queue.waiting.length > 0) {
+      const row = queue.waiting.shift() as OutboxNotification;
+      queue.active += 1;
+      void deliver(row).finally(() => {
+        queue.active -= 1;
+        held.delete(row.key);
+        if (queue.active === 0 && queue.waiting.length === 0) queues.delete(uri);
+        else pump(uri, queue);
+        checkIdle();
+      });
+    }
+  }
+
+  /** Deleted, paused or expired since the row was made: settled unsent, not counted. */
+  function drop(row: OutboxNotification): void {
+    log.debug(
+      { subscriptionId: row.subscriptionId, key: row.key },
+      'Dropping a notification of a subscription no longer active',
+    );
+    outcomes.settle(row.key);
+  }
+
+  async function deliver(row: OutboxNotification): Promise<void> {
+    const endpoint = deps.endpointOf(row.tenant, row.subscriptionId);
+    if (endpoint === undefined) return drop(row);
+    const outcome = await send(row, endpoint);
+    if (stopped) return;
+    const now = clock();
+    outcomes.record(row, outcome, now.toISOString());
+    if (outcome.ok) {
+      outcomes.settle(row.key);
+      return;
+    }
+    const attempts = row.attempts + 1;
+    const delay = outcome.retryable
+      ? retryDelayMs(attempts, settings.retry, random(), endpoint.cooldown)
+      : undefined;
+    const reason = redactCredentials(outcome.reason);
+    if (delay === undefined) {
+      log.warn(
+        {
+          subscriptionId: row.subscriptionId,
+          uri: redactCredentials(endpoint.uri),
+          attempts,
+          reason,
+        },
+        'Giving up a notification',
+      );
+      outcomes.settle(row.key);
+    } else {
+      log.debug(
+        { subscriptionId: row.subscriptionId, attempts, delay, reason },
+        'Notification failed; will retry',
+      );
+      outcomes.reschedule({ key: row.key, attempts, dueAt: now.getTime() + delay });
+    }
+  }
+
+  /** The sender's outcome, bounded by the timeout even if a sender overruns it. */
+  async function send(
+    row: OutboxNotification,
+    endpoint: SubscriptionEndpoint,
+  ): Promise<DeliveryOutcome> {
+    const scheme = endpoint.uri.slice(0, endpoint.uri.indexOf(':')).toLowerCase();
+    const sender = senders.get(scheme);
+    if (sender === undefined)
+      return { ok: false, reason: `no sender for scheme '${scheme}'`, retryable: false };
+    const timeoutMs = timerMs(endpoint.timeout ?? settings.timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    const overrun = new Promise<DeliveryOutcome>((resolve) => {
+      timer = setTimeout(
+        () => resolve({ ok: false, reason: `no outcome within ${timeoutMs} ms`, retryable: true }),
+        timerMs(timeoutMs + OVERRUN_GRACE_MS),
+      );
+    });
+    try {
+      return await Promise.race([
+        sender
+          .send(endpoint, row.message, { timeoutMs })
+          .catch((error: unknown): DeliveryOutcome => ({
+            ok: false,
+            reason: error instanceof Error ? error.message : String(error),
+            retryable: true,
+          })),
+        overrun,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function isIdle(): boolean {
+    return held.size === 0 && outcomes.isEmpty();
+  }
+
+  function checkIdle(): void {
+    if (!isIdle()) return;
+    for (const resolve of idleWaiters.splice(0)) resolve();
+  }
+
+  return {
+    accept,
+
+    async poll() {
+      if (stopped) return;
+      const now = clock().getTime();
+      const until = now + Math.ceil(settings.leaseMs);
+      if (held.size > 0 && now - lastRenewal >= settings.leaseMs / 3) {
+        lastRenewal = now;
+        await store.renewLeases([...held.keys()], { owner, until });
+      }
+      const claimed = await store.claimNotifications({ owner, until }, now, settings.claimBatch);
+      accept(claimed);
+    },
+
+    flush: () => outcomes.flush(),
+
+    async idle() {
+      await outcomes.flush();
+      if (isIdle()) return;
+      await new Promise<void>((resolve) => idleWaiters.push(resolve));
+    },
+
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      // Rows not started yet go back to the outbox at once (due now) for whoever runs next.
+      const now = clock().getTime();
+      for (const queue of queues.values())
+        for (const row of queue.waiting.splice(0)) {
+          held.delete(row.key);
+          outcomes.reschedule({ key: row.key, attempts: row.attempts, dueAt: now });
+        }
+      await outcomes.flush();
+      outcomes.stop();
+      for (const resolve of idleWaiters.splice(0)) resolve();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * The consumer of the change bus (group `notifications`): for each committed entity change
+ * it asks the index for the subscriptions that could care, runs the exact test
+ * (shouldNotify) and throttling on those only, renders one Notification per subscription,
+ * writes them to the outbox in one transaction and hands them to delivery straight from
+ * memory. The change is settled (the handler resolves) only once the outbox rows are
+ * committed; a change delivered twice produces its notifications once (the outbox is
+ * unique per subscription and change seq).
+ */
+import { randomUUID } from 'node:crypto';
+import { describeEntityChange } from '../../ngsi-ld/change/entity-change-events.js';
+import type { CompiledSubscription } from '../../ngsi-ld/subscription/compiled-subscription.js';
+import { renderChangedEntity } from '../../ngsi-ld/subscription/notified-entity.js';
+import { shouldNotify } from '../../ngsi-ld/subscription/subscription-matcher.js';
+import type { EntityChange } from '../ports/change-log.port.js';
+import type { NewOutboxNotification } from '../ports/subscription-store.port.js';
+import type { NotificationOutbox } from './notification-outbox.js';
+import type { SubscriptionRegistry } from './subscription-registry.js';
+
+export interface NotificationDispatcherDeps {
+  registry: SubscriptionRegistry;
+  outbox: NotificationOutbox;
+  clock: () => Date;
+}
+
+export function createNotificationDispatcher(
+  deps: NotificationDispatcherDeps,
+): (change: EntityChange) => Promise<void> {
+  const { registry, outbox, clock } = deps;
+  /**
+   * Last notification time of each throttled subscription (subscriptions.md §6.5), kept in
+   * memory: after a restart or on another instance a throttled subscription may notify once
+   * early, never miss a change it should notify.
+   */
+  const lastSent = new Map<string, number>();
+
+  const throttleKey = (compiled: CompiledSubscription) =>
+    `${compiled.tenant} ${compiled.subscription.id}`;
+
+  function throttled(compiled: CompiledSubscription, now: number): boolean {
+    const seconds = compiled.subscription.throttling;
+    if (seconds === undefined) return false;
+    const last = lastSent.get(throttleKey(compiled));
+    return last !== undefined && now - last < seconds * 1000;
+  }
+
+  return async function handleChange(change) {
+    // A subscription written on another instance just before this change must be known.
+    await registry.catchUp(change.subscriptionsVersion);
+    const entity = change.current ?? change.previous;
+    if (entity === null || !registry.watchesTenant(change.tenant)) return;
+    const events = describeEntityChange(change.previous, change.current);
+    if (events.triggers.size === 0) return;
+    const types = new Set([...(change.previous?.type ?? []), ...(change.current?.type ?? [])]);
+    const candidates = registry.candidates(
+      change.tenant,
+      change.entityId,
+      types,
+      events.changedAttributes,
+    );
+    if (candidates.size === 0) return;
+    const now = clock();
+    const nowMs = now.getTime();
+    const rows: NewOutboxNotification[] = [];
+    const throttling: CompiledSubscription[] = [];
+    for (const compiled of candidates) {
+      // Filters test the state after the change, or the last one of a deleted entity.
+      if (!shouldNotify(compiled, events, entity, now)) continue;
+      if (throttled(compiled, nowMs)) continue;
+      if (compiled.subscription.throttling !== undefined) throttling.push(compiled);
+      const context = await registry.contextOf(compiled);
+      const data = [
+        renderChangedEntity(
+          compiled,
+          { previous: change.previous, current: change.current, at: change.at, events },
+          context,
+        ),
+      ];
+      rows.push(
+        outbox.notificationRow(compiled, data, context, {
+          eventKey: `c${change.seq}`,
+          uniqueId: randomUUID(),
+          now,
+        }),
+      );
+    }
+    if (lastSent.size > registry.size + 100) forgetDeleted();
+    await outbox.enqueue(rows);
+    // Only once written: a change handled again after a failure is not throttled by itself.
+    for (const compiled of throttling) lastSent.set(throttleKey(compiled), nowMs);
+  };
+
+  function forgetDeleted(): void {
+    for (const key of lastSent.keys()) {
+      const space = key.indexOf(' ');
+      if (registry.get(key.slice(0, space), key.slice(space + 1)) === undefined)
+        lastSent.delete(key);
+    }
+  }
+}

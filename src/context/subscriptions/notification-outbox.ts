@@ -1,0 +1,65 @@
+/**
+ * Turns rendered notifications into outbox rows, writes them (one transaction per batch,
+ * leased to this instance) and hands the rows actually added to delivery, so a
+ * notification is sent from memory right after its row commits.
+ */
+import type { JsonLdContext } from '../../ngsi-ld/context/json-ld-context.js';
+import type { CompiledSubscription } from '../../ngsi-ld/subscription/compiled-subscription.js';
+import { buildNotification } from '../../ngsi-ld/subscription/notification-message.js';
+import type { NotificationEndpoint } from '../ports/notification-sender.port.js';
+import type { NewOutboxNotification, SubscriptionStore } from '../ports/subscription-store.port.js';
+import type { NotificationDelivery } from './notification-delivery.js';
+
+export interface NotificationOutbox {
+  notificationRow(
+    compiled: CompiledSubscription,
+    data: unknown[],
+    context: JsonLdContext,
+    options: { eventKey: string; uniqueId: string; now: Date },
+  ): NewOutboxNotification;
+  /** Resolves once the rows are committed (and handed to delivery). */
+  enqueue(rows: readonly NewOutboxNotification[]): Promise<void>;
+}
+
+export function createNotificationOutbox(deps: {
+  store: SubscriptionStore;
+  delivery: NotificationDelivery;
+  owner: string;
+  leaseMs: number;
+  clock: () => Date;
+}): NotificationOutbox {
+  return {
+    notificationRow(compiled, data, context, { eventKey, uniqueId, now }) {
+      const { subscription, tenant } = compiled;
+      const content = buildNotification({
+        tenant,
+        subscription,
+        data,
+        context,
+        uniqueId,
+        notifiedAt: now.toISOString(),
+      });
+      const { uri, accept, receiverInfo, notifierInfo, timeout } =
+        subscription.notification.endpoint;
+      const endpoint: NotificationEndpoint = { uri, accept };
+      if (receiverInfo) endpoint.receiverInfo = receiverInfo;
+      if (notifierInfo) endpoint.notifierInfo = notifierInfo;
+      if (timeout !== undefined) endpoint.timeout = timeout;
+      return {
+        tenant,
+        subscriptionId: subscription.id,
+        eventKey,
+        endpoint,
+        message: { tenant, subscriptionId: subscription.id, ...content },
+        dueAt: now.getTime(),
+      };
+    },
+
+    async enqueue(rows) {
+      if (rows.length === 0) return;
+      const until = deps.clock().getTime() + deps.leaseMs;
+      const added = await deps.store.enqueueNotifications(rows, { owner: deps.owner, until });
+      deps.delivery.accept(added);
+    },
+  };
+}
