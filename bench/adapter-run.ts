@@ -5,6 +5,7 @@
  *    query scenarios, read the memory again, then time batch upserts.
  */
 import type { Adapter, BenchOptions, ScenarioName } from './bench-options.js';
+import { benchChanges, type ChangeReport } from './change-run.js';
 import { loadStreetlights } from './ngsi-client.js';
 import { loadProgress, note } from './progress.js';
 import type { BaselineReport, BatchUpsertReport, RssReport, ScenarioResult } from './report.js';
@@ -19,7 +20,7 @@ import { benchQueryQ } from './scenarios/query-q.scenario.js';
 import { benchRetrieve } from './scenarios/retrieve.scenario.js';
 import type { ScenarioContext } from './scenarios/scenario-result.js';
 
-export interface AdapterReport {
+export interface AdapterReport extends ChangeReport {
   results: ScenarioResult[];
   rss: RssReport | undefined;
   batchUpsert: BatchUpsertReport | undefined;
@@ -81,6 +82,11 @@ export async function benchAdapter(
       }
     });
   }
+
+  Object.assign(
+    report,
+    await benchChanges(adapter, options, (run) => withServer(adapter, options, run)),
+  );
   return report;
 }
 

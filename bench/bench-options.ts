@@ -13,6 +13,10 @@ export const SCENARIOS = [
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
+/** The benchmarks of issue #3: subscriptions and notifications, and the attribute history. */
+export const CHANGE_SCENARIOS = ['notify-latency', 'subscription-scaling', 'history'] as const;
+export type ChangeScenarioName = (typeof CHANGE_SCENARIOS)[number];
+
 export interface BenchOptions {
   adapters: Adapter[];
   /** Seconds of each measured load. */
@@ -26,8 +30,10 @@ export interface BenchOptions {
   seedEntities: number;
   /** Timed runs of the batch-upsert scenario. */
   upsertRuns: number;
+  /** Instances of one attribute appended for the history scenarios. */
+  historyInstances: number;
   /** The scenarios to run (`--only a,b`); all when undefined. */
-  only: ScenarioName[] | undefined;
+  only: Array<ScenarioName | ChangeScenarioName> | undefined;
   /** Administrative connection used to create and drop the benchmark databases. */
   postgresUrl: string;
   /** When set, the Civis servers run with --cpu-prof and write their profiles here. */
@@ -40,8 +46,8 @@ export interface BenchOptions {
 
 export const USAGE = `usage: npm run bench -- [options]
   --adapter sqlite|postgres|both   storage under test (default both)
-  --quick                          smoke test: 2 s loads, 10,000 query entities
-  --only <scenario>[,<scenario>…]  some of ${SCENARIOS.join(', ')}
+  --quick                          smoke test: 2 s loads, 10,000 query entities, 100,000 history instances
+  --only <scenario>[,<scenario>…]  some of ${[...SCENARIOS, ...CHANGE_SCENARIOS].join(', ')}
   --duration <s>                   seconds of each measurement (default 10, quick 2)
   --warmup <s>                     seconds of warm-up load (default 2, quick 0.5)
   --connections <n>                concurrent connections (default 50)
@@ -76,7 +82,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   const quick = values.quick === true;
   const adapters = parseAdapters(values.adapter ?? 'both');
   const only = values.only?.split(',').map((name) => name.trim());
-  const unknown = only?.find((name) => !(SCENARIOS as readonly string[]).includes(name));
+  const known: readonly string[] = [...SCENARIOS, ...CHANGE_SCENARIOS];
+  const unknown = only?.find((name) => !known.includes(name));
   if (unknown !== undefined) throw new UsageError(`--only: unknown scenario '${unknown}'`);
   const queryEntities = positive('entities', values.entities ?? (quick ? '10000' : '100000'));
   return {
@@ -87,7 +94,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     queryEntities,
     seedEntities: Math.min(10_000, queryEntities),
     upsertRuns: quick ? 5 : 20,
-    only: only as ScenarioName[] | undefined,
+    historyInstances: quick ? 100_000 : 1_000_000,
+    only: only as Array<ScenarioName | ChangeScenarioName> | undefined,
     postgresUrl: values['postgres-url'] ?? '',
     profileDir: values.profile,
     output: values.output,

@@ -1,6 +1,11 @@
 /** The JSON document `npm run bench` prints (described in README.md). */
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { Adapter, ScenarioName } from './bench-options.js';
+import type { HistoryReport } from './scenarios/history.scenario.js';
+import type {
+  NotificationLatencyReport,
+  SubscriptionScalingReport,
+} from './scenarios/notifications.scenario.js';
 import type { LoadResult } from './load.js';
 import type { Percentiles } from './stats.js';
 import type { LoadTarget } from './targets.js';
@@ -72,6 +77,10 @@ export interface BenchReport {
   results: ScenarioResult[];
   rss: RssReport[];
   batchUpsert: BatchUpsertReport[];
+  /** Issue #3: update → notification latency, matching cost, attribute history. */
+  notifyLatency: NotificationLatencyReport[];
+  subscriptionScaling: SubscriptionScalingReport[];
+  history: HistoryReport[];
   /** False when any request failed or answered non-2xx: the figures are then not valid. */
   valid: boolean;
   problems: string[];

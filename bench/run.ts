@@ -45,6 +45,9 @@ async function main(): Promise<number> {
     results: [],
     rss: [],
     batchUpsert: [],
+    notifyLatency: [],
+    subscriptionScaling: [],
+    history: [],
     valid: true,
     problems: [],
   };
@@ -53,6 +56,10 @@ async function main(): Promise<number> {
     report.results.push(...adapterReport.results);
     if (adapterReport.rss) report.rss.push(adapterReport.rss);
     if (adapterReport.batchUpsert) report.batchUpsert.push(adapterReport.batchUpsert);
+    if (adapterReport.notifyLatency) report.notifyLatency.push(adapterReport.notifyLatency);
+    if (adapterReport.subscriptionScaling)
+      report.subscriptionScaling.push(adapterReport.subscriptionScaling);
+    if (adapterReport.history) report.history.push(adapterReport.history);
   }
   report.problems = findProblems(report);
   report.valid = report.problems.length === 0;

@@ -32,6 +32,25 @@ export function printSummary(report: BenchReport): void {
         `replace median ${b.replace.medianMs} ms (p95 ${b.replace.p95Ms}); ≤${b.targetMaxMedianMs} ${b.met ? 'met' : 'MISSED'}`,
     );
   }
+  for (const n of report.notifyLatency) {
+    lines.push(
+      `notify latency      ${n.adapter.padEnd(8)} ${n.updatesPerSec} updates/s, ${n.notificationsReceived}/${n.updatesSent} notified, ` +
+        `p50 ${n.latencyMs.p50} ms, p99 ${n.latencyMs.p99} ms; p50<${n.target.maxP50Ms}, p99<${n.target.maxP99Ms} ${n.met ? 'met' : 'MISSED'}`,
+    );
+  }
+  for (const s of report.subscriptionScaling) {
+    lines.push(
+      `10,000 subscriptions ${s.adapter.padEnd(7)} ${s.withoutSubscriptionsPerSec} -> ${s.withSubscriptionsPerSec} updates/s (×${s.ratio}), ` +
+        `${s.notificationsReceived} notifications; ≥×${s.target.minRatio} ${s.met ? 'met' : 'MISSED'}`,
+    );
+  }
+  for (const h of report.history) {
+    lines.push(
+      `history append      ${h.adapter.padEnd(8)} ${h.append.instancesPerSec} instances/s; ≥${h.append.target} ${h.append.met ? 'met' : 'MISSED'}`,
+      `history lastN=100   ${h.adapter.padEnd(8)} p95 ${h.lastN.latencyMs.p95} ms; <${h.lastN.target.maxP95Ms} ${h.lastN.met ? 'met' : 'MISSED'}`,
+      `hourly avg of ${h.instances.toLocaleString('en')} ${h.adapter.padEnd(8)} median ${h.aggregateHourlyAvg.medianMs} ms (${h.aggregateHourlyAvg.periods} periods); <${h.aggregateHourlyAvg.target.maxMs} ${h.aggregateHourlyAvg.met ? 'met' : 'MISSED'}`,
+    );
+  }
   for (const m of report.rss) {
     lines.push(
       `server RSS          ${m.adapter.padEnd(8)} ${m.afterLoadMiB} MiB after loading ${m.entities}, ` +

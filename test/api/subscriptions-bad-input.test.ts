@@ -12,6 +12,31 @@ const withMembers = (extra: Record<string, unknown>) => JSON.stringify({ ...vali
 const withNotification = (extra: Record<string, unknown>) =>
   JSON.stringify({ ...valid, notification: { endpoint: ENDPOINT, ...extra } });
 
+/** Endpoints a sender would refuse at every delivery: refused at create and update. */
+const BAD_ENDPOINTS: Array<[string, Record<string, unknown>]> = [
+  ['a fractional cooldown', { ...ENDPOINT, cooldown: 1500.5 }],
+  ['a cooldown above a day', { ...ENDPOINT, cooldown: 86_400_001 }],
+  ['a timeout beyond what timers take', { ...ENDPOINT, timeout: 3_000_000_000 }],
+  ['a fractional timeout', { ...ENDPOINT, timeout: 0.5 }],
+  ['an urn that is no stream', { uri: 'urn:ngsi-ld:Thing:1' }],
+  ['a stream urn with a bad name', { uri: 'urn:civis:stream:a b' }],
+  ['an MQTT endpoint without topic', { uri: 'mqtt://broker.example' }],
+  ['an MQTT wildcard topic', { uri: 'mqtt://broker.example/city/#' }],
+  [
+    'an MQTT-QoS of 7',
+    { uri: 'mqtt://broker.example/t', notifierInfo: [{ key: 'MQTT-QoS', value: '7' }] },
+  ],
+  [
+    'an unknown MQTT-Version',
+    { uri: 'mqtt://broker.example/t', notifierInfo: [{ key: 'MQTT-Version', value: 'x' }] },
+  ],
+  [
+    'a receiverInfo value above U+00FF',
+    { ...ENDPOINT, receiverInfo: [{ key: 'X-City', value: '\u4e2d' }] },
+  ],
+  ['a receiverInfo Host', { ...ENDPOINT, receiverInfo: [{ key: 'Host', value: 'evil' }] }],
+];
+
 /** Every bad subscription gets a 4xx ProblemDetails and nothing is stored (pitfalls.md 31). */
 describe('Subscriptions: bad input is rejected cleanly and writes nothing', () => {
   let t: TestApp;
@@ -96,6 +121,12 @@ describe('Subscriptions: bad input is rejected cleanly and writes nothing', () =
       status: 400,
     },
     { name: 'JSON null in a member', payload: withMembers({ description: null }), status: 400 },
+    ...BAD_ENDPOINTS.map(([name, endpoint]) => ({
+      name,
+      payload: withNotification({ endpoint }),
+      status: 400,
+      type: 'BadRequestData',
+    })),
     {
       name: 'too many selectors',
       payload: withMembers({ entities: Array.from({ length: 1001 }, () => ({ type: 'A' })) }),
@@ -168,5 +199,53 @@ describe('Subscriptions: bad input is rejected cleanly and writes nothing', () =
       url: `${NGSI}/subscriptions/urn:ngsi-ld:Subscription:s`,
     });
     assert.equal(put.statusCode, 405);
+  });
+});
+
+describe('Subscriptions: a PATCH to an endpoint a sender would refuse is 400', () => {
+  let t: TestApp;
+  const url = `${NGSI}/subscriptions/urn:ngsi-ld:Subscription:p`;
+  before(async () => {
+    t = await createTestApp();
+    const created = await t.request({
+      method: 'POST',
+      url: `${NGSI}/subscriptions`,
+      headers: { 'content-type': 'application/json' },
+      payload: withMembers({ id: 'urn:ngsi-ld:Subscription:p' }),
+    });
+    assert.equal(created.statusCode, 201, created.body);
+  });
+  after(() => t.close());
+
+  for (const [name, endpoint] of BAD_ENDPOINTS)
+    it(`PATCH with ${name} is 400 and changes nothing`, async () => {
+      const res = await t.request({
+        method: 'PATCH',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ notification: { endpoint } }),
+      });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(res.json().type, `${ETSI_ERRORS}BadRequestData`);
+      const stored = await t.request({ method: 'GET', url });
+      assert.deepEqual(stored.json().notification.endpoint, {
+        ...ENDPOINT,
+        accept: 'application/json',
+      });
+    });
+
+  it('a stream urn and an MQTT endpoint with a literal topic are accepted', async () => {
+    for (const endpoint of [
+      { uri: 'urn:civis:stream:dashboard' },
+      { uri: 'mqtt://broker.example/city/lights', notifierInfo: [{ key: 'MQTT-QoS', value: '1' }] },
+    ]) {
+      const res = await t.request({
+        method: 'PATCH',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ notification: { endpoint } }),
+      });
+      assert.equal(res.statusCode, 204, res.body);
+    }
   });
 });

@@ -248,3 +248,60 @@ describe('Subscriptions API (NGSI-LD 5.8, subscriptions.md §1–§5)', () => {
     assert.equal(res.statusCode, 201);
   });
 });
+
+describe('Subscriptions: names keep the meaning they were given (subscriptions.md §4–§5)', () => {
+  let t: TestApp;
+  const CITY = linkTo(TEST_CONTEXT_URL);
+  before(async () => {
+    t = await createTestApp();
+  });
+  after(() => t.close());
+
+  const get = (id: string, headers: Record<string, string> = {}) =>
+    t.request({ method: 'GET', url: `${NGSI}/subscriptions/${id}`, headers });
+
+  it('GET compacts each type name of a type expression with the request context', async () => {
+    const id = 'urn:ngsi-ld:Subscription:expression';
+    const body = {
+      id,
+      type: 'Subscription',
+      entities: [{ type: '(Streetlight;ParkingSpot)|Streetlight,Other' }],
+      notification: { endpoint: ENDPOINT },
+    };
+    assert.equal(
+      (await t.request(jsonRequest('POST', `${NGSI}/subscriptions`, body, CITY))).statusCode,
+      201,
+    );
+    assert.deepEqual((await get(id, CITY)).json().entities, [
+      { type: '(Streetlight;ParkingSpot)|Streetlight,Other' },
+    ]);
+    const city = 'https://city.example.org/ns#';
+    assert.deepEqual((await get(id)).json().entities, [
+      { type: `(${city}Streetlight;${city}ParkingSpot)|${city}Streetlight,Other` },
+    ]);
+  });
+
+  it('a PATCH of q under another @context leaves the entity types as they were', async () => {
+    const id = 'urn:ngsi-ld:Subscription:patched-q';
+    const body = {
+      id,
+      type: 'Subscription',
+      entities: [{ type: 'Streetlight' }],
+      notification: { endpoint: { uri: 'http://127.0.0.1:9/patched-q' } },
+    };
+    assert.equal(
+      (await t.request(jsonRequest('POST', `${NGSI}/subscriptions`, body, CITY))).statusCode,
+      201,
+    );
+    // No Link header: the default context, where Streetlight means something else.
+    const patch = await t.request(
+      jsonRequest('PATCH', `${NGSI}/subscriptions/${id}`, { q: 'kind=="Streetlight"' }),
+    );
+    assert.equal(patch.statusCode, 204, patch.body);
+    assert.deepEqual((await get(id, CITY)).json().entities, [{ type: 'Streetlight' }]);
+    const entity = { id: 'urn:ngsi-ld:Streetlight:q', type: 'Streetlight', kind: 'Streetlight' };
+    await t.request(jsonRequest('POST', `${NGSI}/entities`, entity, CITY));
+    const [sent] = await t.notifications.waitFor(1, 'http://127.0.0.1:9/patched-q');
+    assert.equal(sent?.notification.subscriptionId, id);
+  });
+});

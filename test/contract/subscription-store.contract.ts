@@ -266,6 +266,17 @@ export function describeSubscriptionStoreContract(name: string, make: MakeSubscr
       assert.equal(again?.attempts, 2);
     });
 
+    it('rescheduleNotifications rounds a fractional due time up to whole milliseconds', async () => {
+      const [row] = await store.enqueueNotifications([notification('urn:s:1', 'c1', 100)], {
+        owner: 'a',
+        until: 10_000,
+      });
+      await store.rescheduleNotifications([{ key: row!.key, attempts: 1, dueAt: 400.5 }]);
+      assert.deepEqual(await store.claimNotifications({ owner: 'b', until: 1_000 }, 400, 10), []);
+      const [again] = await store.claimNotifications({ owner: 'b', until: 1_000 }, 401, 10);
+      assert.equal(again?.dueAt, 401);
+    });
+
     it('settled rows are never claimed, still deduplicate, and are purged later', async () => {
       const [row] = await store.enqueueNotifications([notification('urn:s:1', 'c1', 100)], {
         owner: 'a',

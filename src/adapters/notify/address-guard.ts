@@ -26,18 +26,18 @@ export function createAddressGuard(networks: readonly string[]): AddressGuard {
     denied.addSubnet(address, Number(prefix), isIP(address) === 6 ? 'ipv6' : 'ipv4');
   }
 
-  function deny(address: string): string | undefined {
+  function isDenied(address: string): boolean {
     const family = isIP(address);
-    if (family === 0 || !denied.check(address, family === 6 ? 'ipv6' : 'ipv4')) return undefined;
-    return `${address} is in a network notifications may not reach (notificationDeniedNetworks)`;
+    return family !== 0 && denied.check(address, family === 6 ? 'ipv6' : 'ipv4');
   }
 
   const lookup: LookupFunction = (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);
-      const reason = addresses.map(({ address }) => deny(address)).find(Boolean);
-      if (reason !== undefined)
-        return callback(deniedError(`${hostname} resolves to ${reason}`), '', 0);
+      // One denied address is enough: a name mixing them is no receiver to trust.
+      const bad = addresses.find(({ address }) => isDenied(address));
+      if (bad !== undefined)
+        return callback(deniedError(`${hostname} resolves to ${refusal(bad.address)}`), '', 0);
       if (options.all) return (callback as AllCallback)(null, addresses);
       const [first] = addresses;
       if (first === undefined) return callback(new Error(`${hostname} has no address`), '', 0);
@@ -46,12 +46,19 @@ export function createAddressGuard(networks: readonly string[]): AddressGuard {
   };
 
   return {
-    checkHost: (host) => deny(host.replace(/^\[(.*)\]$/, '$1')),
+    checkHost(host) {
+      const address = host.replace(/^\[(.*)\]$/, '$1');
+      return isDenied(address) ? refusal(address) : undefined;
+    },
     lookup: networks.length === 0 ? dnsLookup : lookup,
   };
 }
 
 type AllCallback = (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void;
+
+function refusal(address: string): string {
+  return `${address}, in a network notifications may not reach (notificationDeniedNetworks)`;
+}
 
 function deniedError(message: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code: DENIED_ADDRESS });

@@ -274,6 +274,18 @@ describe('createHttpNotificationSender', () => {
     const outcome = await sender.send({ uri: 'ftp://example.org/x' }, message, options);
     assert.equal(!outcome.ok && outcome.retryable, false);
   });
+
+  it('send never shows the password of the endpoint URI in a reason', async () => {
+    const port = await closedPort();
+    for (const uri of [
+      'ftp://user:s3cret@example.org/x',
+      `http://user:s3cret@127.0.0.1:${port}/`,
+    ]) {
+      const outcome = await sender.send({ uri }, message, options);
+      assert.equal(outcome.ok, false, uri);
+      assert.doesNotMatch(!outcome.ok ? outcome.reason : '', /s3cret/, uri);
+    }
+  });
 });
 
 describe('outcomeOfStatus', () => {

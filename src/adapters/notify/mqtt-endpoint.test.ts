@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  parseMqttEndpoint,
-  type MqttTarget,
-} from '../../ngsi-ld/subscription/mqtt-endpoint.js';
+import { parseMqttEndpoint, type MqttTarget } from '../../ngsi-ld/subscription/mqtt-endpoint.js';
 import { brokerKey, renderMqttPayload } from './mqtt-endpoint.js';
 
 function target(

@@ -21,10 +21,7 @@ import type {
   NotificationMessage,
   NotificationSender,
 } from '../../context/ports/notification-sender.port.js';
-import {
-  parseMqttEndpoint,
-  type MqttTarget,
-} from '../../ngsi-ld/subscription/mqtt-endpoint.js';
+import { parseMqttEndpoint, type MqttTarget } from '../../ngsi-ld/subscription/mqtt-endpoint.js';
 import { createAddressGuard, DENIED_ADDRESS, type AddressGuard } from './address-guard.js';
 import { clampTimeout, refused, retryable } from './delivery-outcome.js';
 import { brokerKey, renderMqttPayload } from './mqtt-endpoint.js';

@@ -37,7 +37,8 @@ export function createNotificationSenders(
   options: NotificationSendersOptions = {},
 ): NotificationSenders {
   const hub = createSseNotificationHub(options.streams);
-  const denied = options.deniedNetworks === undefined ? {} : { deniedNetworks: options.deniedNetworks };
+  const denied =
+    options.deniedNetworks === undefined ? {} : { deniedNetworks: options.deniedNetworks };
   const senders = [
     createHttpNotificationSender({ ...denied, ...options.http }),
     createMqttNotificationSender({ ...denied, ...options.mqtt }),

@@ -38,6 +38,17 @@ describe('createSseNotificationHub', () => {
     }
   });
 
+  it('validate accepts stream URIs only, so other urn endpoints are refused at create', () => {
+    const hub = createSseNotificationHub();
+    assert.equal(hub.validate?.({ uri: 'urn:civis:stream:ops.room_1-a' }), undefined);
+    for (const uri of [
+      'urn:ngsi-ld:Thing:1',
+      'urn:civis:stream:',
+      `urn:civis:stream:${'a'.repeat(65)}`,
+    ])
+      assert.match(hub.validate?.({ uri }) ?? '', /not a stream of Civis/, uri);
+  });
+
   it('send writes one notification event to every client of the stream and tenant', async () => {
     const hub = createSseNotificationHub();
     const first = listener();

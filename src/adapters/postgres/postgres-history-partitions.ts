@@ -78,15 +78,12 @@ export function createHistoryPartitions(
   /** Months settled in this process: a partition exists, or their rows go to the default. */
   const settled = new Set<string>();
 
-  /** Whether the policy allows a partition for the month starting at `from`, now. */
-  function allowed(from: number): boolean {
+  /** The first and last month start (epoch ms) the policy gives a partition, now. */
+  function allowedMonths(): [number, number] {
     const now = new Date(clock());
     const year = now.getUTCFullYear();
     const month = now.getUTCMonth();
-    return (
-      from >= Date.UTC(year, month - monthsBack, 1) &&
-      from <= Date.UTC(year, month + monthsAhead, 1)
-    );
+    return [Date.UTC(year, month - monthsBack, 1), Date.UTC(year, month + monthsAhead, 1)];
   }
 
   async function create(runner: Runner, month: Month): Promise<void> {
@@ -98,11 +95,13 @@ export function createHistoryPartitions(
 
   return {
     async ensure(tx, times) {
+      const [first, last] = allowedMonths();
       const months = new Map<string, Month>();
       for (const time of times) {
         if (months.size >= maxCreatedPerWrite) break;
+        if (time < first || time >= last + 31 * 86_400_000) continue;
         const month = monthOf(time);
-        if (!settled.has(month.name) && !months.has(month.name) && allowed(month.from))
+        if (month.from >= first && month.from <= last && !settled.has(month.name))
           months.set(month.name, month);
       }
       for (const month of months.values()) {

@@ -207,7 +207,7 @@ export function createPostgresSubscriptionStore(sql: PostgresSql): SubscriptionS
       await run(
         `UPDATE notification_outbox o SET attempts = u.attempts, due_at = u.due_at, lease_owner = NULL, lease_until = NULL
          FROM unnest($1::bigint[], $2::integer[], $3::bigint[]) AS u(pk, attempts, due_at) WHERE o.pk = u.pk`,
-        [rows.map((r) => r.key), rows.map((r) => r.attempts), rows.map((r) => r.dueAt)],
+        [rows.map((r) => r.key), rows.map((r) => r.attempts), rows.map((r) => epochMs(r.dueAt))],
       );
     },
 
@@ -222,3 +222,8 @@ export function createPostgresSubscriptionStore(sql: PostgresSql): SubscriptionS
 }
 
 class NoSuchSubscription extends Error {}
+
+/** A due time the bigint column takes: whole milliseconds, rounded up. */
+function epochMs(ms: number): number {
+  return Math.min(Math.ceil(ms), Number.MAX_SAFE_INTEGER);
+}

@@ -183,7 +183,8 @@ export function createSqliteSubscriptionStore(db: SqliteDatabase): SubscriptionS
 
     async rescheduleNotifications(rows) {
       db.transaction(() => {
-        for (const row of rows) reschedule.run(row.attempts, row.dueAt, row.key);
+        // Whole milliseconds, as on PostgreSQL (a bigint column there).
+        for (const row of rows) reschedule.run(row.attempts, Math.ceil(row.dueAt), row.key);
       })();
     },
 

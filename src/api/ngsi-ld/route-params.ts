@@ -64,7 +64,9 @@ function encodePathSegment(text: string): string {
   for (const char of text) {
     if (PCHAR.test(char)) out += char;
     // A lone surrogate becomes U+FFFD: TextEncoder never fails.
-    else for (const byte of utf8.encode(char)) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    else
+      for (const byte of utf8.encode(char))
+        out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }

@@ -20,7 +20,10 @@ import { temporalQueryRoutes, TEMPORAL_READ_PARAMS } from './temporal-query.rout
 export interface TemporalRoutesDeps {
   temporal: TemporalService;
   paging: { defaultPageSize: number; maxPageSize: number };
-  /** Most instances of one attribute in one answer (206 + Content-Range beyond); default 10,000. */
+  /**
+   * Most instances (or aggregation periods) of one attribute in one answer, and a tenth of
+   * the most in the whole answer (206 + Content-Range beyond); default 10,000.
+   */
   temporalMaxInstances?: number;
 }
 

@@ -29,7 +29,12 @@ function fakeStore(refuses: (row: unknown) => boolean = () => false) {
   };
 }
 
-const log = { warnings: [] as string[], warn: (_: unknown, text: string) => log.warnings.push(text) };
+const warnings: string[] = [];
+const log = {
+  warn(...args: unknown[]) {
+    warnings.push(String(args[1]));
+  },
+};
 
 function outcomes(store: ReturnType<typeof fakeStore>['store'], maxPending?: number) {
   return createDeliveryOutcomes({
@@ -67,8 +72,8 @@ describe('createDeliveryOutcomes', () => {
     o.reschedule(row(2));
     for (let i = 0; i < 3; i++) await o.flush();
     o.stop();
-    assert.deepEqual(state.rescheduled, []);
-    assert.ok(log.warnings.includes('Dropping an outcome the store refuses'));
+    assert.equal(state.rescheduled.length, 0);
+    assert.ok(warnings.includes('Dropping an outcome the store refuses'));
     o.reschedule(row(4));
     await o.flush();
     assert.deepEqual(
@@ -112,7 +117,13 @@ describe('createDeliveryOutcomes', () => {
       subscriptionId: 'urn:s:1',
       eventKey: 'c1',
       endpoint: { uri: 'http://a.example/' },
-      message: { tenant: '', subscriptionId: 'urn:s:1', body: '{}', contentType: 'application/json', headers: {} },
+      message: {
+        tenant: '',
+        subscriptionId: 'urn:s:1',
+        body: '{}',
+        contentType: 'application/json',
+        headers: {},
+      },
       dueAt: 0,
     };
     o.record(notification, { ok: false, reason: 'x', retryable: true }, 't1');

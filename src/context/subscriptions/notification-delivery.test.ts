@@ -76,6 +76,7 @@ const settings = {
   timeoutMs: 1_000,
   concurrencyPerEndpoint: 1,
   maxQueuedPerEndpoint: 10,
+  overflowDelayMs: 1_000,
   retry: { baseMs: 10, maxMs: 100, maxAttempts: 3 },
   leaseMs: 30_000,
   flushMs: 1,
@@ -88,7 +89,10 @@ function delivery(
     sender: NotificationSender;
     endpointOf: (tenant: string, id: string) => SubscriptionEndpoint | undefined;
   },
-  log = { warn: () => undefined, debug: () => undefined },
+  log: { warn(...args: unknown[]): void; debug(): void } = {
+    warn: () => undefined,
+    debug: () => undefined,
+  },
 ) {
   return createNotificationDelivery({
     store: deps.store,
@@ -103,6 +107,37 @@ function delivery(
 }
 
 describe('createNotificationDelivery', () => {
+  it('sends rows beyond a full endpoint queue back to the outbox for the next poll', async () => {
+    const { store, writes } = fakeStore();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const s = sender(async () => (await held, { ok: true }));
+    const endpoint: SubscriptionEndpoint = {
+      uri: 'http://slow.example/n',
+      accept: 'application/json',
+    };
+    const d = delivery({ store, sender: s.sender, endpointOf: () => endpoint });
+    const before = Date.now();
+    // One in flight (concurrency 1), ten waiting (the queue's bound), two beyond it.
+    d.accept(Array.from({ length: 13 }, (_, i) => row(i + 1)));
+    await d.flush();
+    assert.deepEqual(
+      writes.rescheduled.map((r) => [r.key, r.attempts]),
+      [
+        [12, 0],
+        [13, 0],
+      ],
+    );
+    for (const r of writes.rescheduled) {
+      assert.ok(r.dueAt >= before + settings.overflowDelayMs);
+      assert.ok(r.dueAt <= Date.now() + settings.overflowDelayMs);
+    }
+    release();
+    await d.idle();
+    assert.equal(writes.settled.length, 11);
+    await d.stop();
+  });
+
   it('sends to the endpoint the subscription has now, not the one stored with the row', async () => {
     const { store } = fakeStore();
     const s = sender(async () => ({ ok: true }));
@@ -141,8 +176,15 @@ describe('createNotificationDelivery', () => {
       () => new Promise<DeliveryOutcome>((resolve) => (release = () => resolve({ ok: true }))),
     );
     let live = true;
-    const endpoint: SubscriptionEndpoint = { uri: 'http://a.example/n', accept: 'application/json' };
-    const d = delivery({ store, sender: s.sender, endpointOf: () => (live ? endpoint : undefined) });
+    const endpoint: SubscriptionEndpoint = {
+      uri: 'http://a.example/n',
+      accept: 'application/json',
+    };
+    const d = delivery({
+      store,
+      sender: s.sender,
+      endpointOf: () => (live ? endpoint : undefined),
+    });
     d.accept([row(1), row(2)]);
     live = false;
     release();
@@ -155,7 +197,11 @@ describe('createNotificationDelivery', () => {
   it('an endpoint timeout beyond what timers take still waits for the answer', async () => {
     const { store, writes } = fakeStore();
     const s = sender(() => new Promise((resolve) => setTimeout(() => resolve({ ok: true }), 30)));
-    const endpoint = { uri: 'http://a.example/n', accept: 'application/json', timeout: 3e9 } as const;
+    const endpoint = {
+      uri: 'http://a.example/n',
+      accept: 'application/json',
+      timeout: 3e9,
+    } as const;
     const d = delivery({ store, sender: s.sender, endpointOf: () => endpoint });
     d.accept([row(1)]);
     await d.idle();
@@ -167,7 +213,11 @@ describe('createNotificationDelivery', () => {
   it('reschedules at whole milliseconds, at least the cooldown', async () => {
     const { store, writes } = fakeStore();
     const s = sender(async () => ({ ok: false, reason: 'busy', retryable: true }));
-    const endpoint = { uri: 'http://a.example/n', accept: 'application/json', cooldown: 20.5 } as const;
+    const endpoint = {
+      uri: 'http://a.example/n',
+      accept: 'application/json',
+      cooldown: 20.5,
+    } as const;
     const before = Date.now();
     const d = delivery({ store, sender: s.sender, endpointOf: () => endpoint });
     d.accept([row(1)]);
@@ -183,7 +233,10 @@ describe('createNotificationDelivery', () => {
     const lines: string[] = [];
     const s = sender(async (e) => ({ ok: false, reason: `${e.uri} refused`, retryable: false }));
     const endpoint = { uri: 'http://user:s3cret@a.example/n', accept: 'application/json' } as const;
-    const log = { warn: (o: unknown) => lines.push(JSON.stringify(o)), debug: () => undefined };
+    const log = {
+      warn: (...args: unknown[]) => void lines.push(JSON.stringify(args[0])),
+      debug: () => undefined,
+    };
     const d = delivery({ store, sender: s.sender, endpointOf: () => endpoint }, log);
     d.accept([row(1)]);
     await d.idle();

@@ -31,6 +31,8 @@ export interface DeliverySettings {
   concurrencyPerEndpoint: number;
   /** Notifications waiting in memory per endpoint; more go back to the outbox for later. */
   maxQueuedPerEndpoint: number;
+  /** How long a notification sent back to the outbox by a full queue waits. */
+  overflowDelayMs: number;
   retry: RetryPolicy;
   /** How long a lease lasts; renewed every third of it while a row is held. */
   leaseMs: number;
@@ -119,11 +121,12 @@ export function createNotificationDelivery(deps: NotificationDeliveryDeps): Noti
       let queue = queues.get(endpoint.uri);
       if (queue === undefined) queues.set(endpoint.uri, (queue = { waiting: [], active: 0 }));
       if (queue.waiting.length >= settings.maxQueuedPerEndpoint) {
-        // The endpoint is behind: the row waits in the outbox, not in memory.
+        // The endpoint is behind: the row waits in the outbox, not in memory, and is
+        // claimed again by a later poll (not a retry: the attempt count stays).
         outcomes.reschedule({
           key: row.key,
           attempts: row.attempts,
-          dueAt: dueIn(settings.leaseMs / 3),
+          dueAt: dueIn(settings.overflowDelayMs),
         });
         continue;
       }
@@ -188,7 +191,7 @@ export function createNotificationDelivery(deps: NotificationDeliveryDeps): Noti
         { subscriptionId: row.subscriptionId, attempts, delay, reason },
         'Notification failed; will retry',
       );
-      outcomes.reschedule({ key: row.key, attempts, dueAt: now.getTime() + delay });
+      outcomes.reschedule({ key: row.key, attempts, dueAt: now.getTime() + Math.ceil(delay) });
     }
   }
 

@@ -56,7 +56,10 @@ export function notificationSettings(
   return {
     timeoutMs: input.timeoutMs,
     concurrencyPerEndpoint: input.concurrencyPerEndpoint,
-    maxQueuedPerEndpoint: 50 * input.concurrencyPerEndpoint,
+    // A burst of a few seconds at 1,000 notifications/s to one receiver stays in memory; a
+    // receiver further behind gets the rest from the outbox (at the next poll, 1 s).
+    maxQueuedPerEndpoint: Math.max(5_000, 50 * input.concurrencyPerEndpoint),
+    overflowDelayMs: 1_000,
     retry,
     leaseMs: Math.max(30_000, 3 * input.timeoutMs),
     flushMs: 20,
@@ -103,9 +106,9 @@ export function createSubscriptionRuntime(deps: SubscriptionRuntimeDeps): Subscr
     clock,
     schemes: [...senderOf.keys()],
     checkEndpoint: (endpoint) =>
-      senderOf.get(endpoint.uri.slice(0, endpoint.uri.indexOf(':')).toLowerCase())?.validate?.(
-        endpoint,
-      ),
+      senderOf
+        .get(endpoint.uri.slice(0, endpoint.uri.indexOf(':')).toLowerCase())
+        ?.validate?.(endpoint),
   });
   const delivery = createNotificationDelivery({
     store,

@@ -96,8 +96,7 @@ function parseKeyValues(value: unknown, where: string): KeyValuePair[] {
     checkMemberNames(pair, `${where}[${i}]`, ['key', 'value']);
     const key = expectString(pair['key'], `${where}[${i}].key`);
     const text = pair['value'];
-    if (typeof text !== 'string')
-      throw badRequestData(`${where}[${i}].value must be a string`);
+    if (typeof text !== 'string') throw badRequestData(`${where}[${i}].value must be a string`);
     if (key.length > MAX_INFO_KEY || text.length > MAX_INFO_VALUE)
       throw badRequestData(
         `${where}[${i}]: keys hold at most ${MAX_INFO_KEY} characters, values ${MAX_INFO_VALUE}`,

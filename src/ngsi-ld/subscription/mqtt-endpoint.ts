@@ -43,7 +43,9 @@ export function parseMqttEndpoint(endpoint: {
   // A URL parser takes '#' (the multi-level wildcard) and '?' as the start of a fragment
   // or query, which would silently cut the topic short.
   if (/[?#]/.test(endpoint.uri))
-    return { problem: `${shown}: a topic may not contain '#' or '?' (publish needs a literal topic)` };
+    return {
+      problem: `${shown}: a topic may not contain '#' or '?' (publish needs a literal topic)`,
+    };
   const topic = decode(url.pathname.slice(1));
   if (topic === undefined) return { problem: `the topic of ${shown} is not valid UTF-8` };
   const topicProblem = checkTopic(topic);

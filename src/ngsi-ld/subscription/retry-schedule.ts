@@ -23,5 +23,5 @@ export function retryDelayMs(
 ): number | undefined {
   if (attempts >= policy.maxAttempts) return undefined;
   const step = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempts - 1));
-  return Math.max(cooldownMs, Math.round(step * (0.5 + random / 2)));
+  return Math.ceil(Math.max(cooldownMs, step * (0.5 + random / 2)));
 }

@@ -39,6 +39,16 @@ describe('parseIsoDuration', () => {
         badRequest(/aggrPeriodDuration/),
       );
   });
+
+  it('parseIsoDuration refuses durations longer than 1000 years (periods must be representable)', () => {
+    for (const text of ['P1001Y', 'P999999Y', 'P12001M', 'P365243D', 'PT999999999999S'])
+      assert.throws(
+        () => parseIsoDuration(text, 'aggrPeriodDuration'),
+        badRequest(/aggrPeriodDuration .* is longer than 1000 years/),
+      );
+    for (const text of ['P1000Y', 'P12000M', 'P365242D'])
+      assert.equal(parseIsoDuration(text, 'p').text, text);
+  });
 });
 
 describe('addDuration', () => {

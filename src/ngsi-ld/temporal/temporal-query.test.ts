@@ -56,6 +56,26 @@ describe('parseTemporalQuery', () => {
       assert.throws(() => parseTemporalQuery(input, { required: false }), badRequest(pattern));
   });
 
+  it('parseTemporalQuery rounds sub-millisecond bounds up, exact for instances at whole milliseconds', () => {
+    const ms = Date.parse('2018-08-01T12:00:00.000Z');
+    const window = (timeAt: string, endTimeAt?: string) =>
+      parseTemporalQuery(
+        { timerel: endTimeAt === undefined ? 'after' : 'between', timeAt, endTimeAt },
+        { required: true },
+      ).window;
+    assert.equal(window('2018-08-01T12:00:00.000999Z').from, ms + 1);
+    assert.equal(window('2018-08-01T12:00:00.000000Z').from, ms);
+    assert.equal(window('2018-08-01T12:00:00.5Z').from, ms + 500);
+    assert.equal(window('1969-12-31T23:59:59.9995Z').from, 0);
+    // Later by a few microseconds only: a valid, empty window.
+    const narrow = window('2018-08-01T12:00:00.000100Z', '2018-08-01T12:00:00.000200Z');
+    assert.deepEqual([narrow.from, narrow.to], [ms + 1, ms + 1]);
+    assert.throws(
+      () => window('2018-08-01T12:00:00.000200Z', '2018-08-01T12:00:00.000200Z'),
+      badRequest(/later than timeAt/),
+    );
+  });
+
   it('parseTemporalQuery accepts lastN as a number (temporalQ body)', () => {
     assert.equal(parseTemporalQuery({ lastN: 10 }, { required: false }).lastN, 10);
   });

@@ -71,6 +71,17 @@ describe('loadConfig', () => {
       );
   });
 
+  it('loadConfig reads CIVIS_NOTIFICATION_DENIED_NETWORKS as CIDR blocks, none or the default', () => {
+    const denied = (value?: string) =>
+      loadConfig({ env: value === undefined ? {} : { CIVIS_NOTIFICATION_DENIED_NETWORKS: value } })
+        .notificationDeniedNetworks;
+    assert.ok(denied().includes('169.254.0.0/16'));
+    assert.ok(!denied().includes('127.0.0.0/8'));
+    assert.deepEqual(denied('10.0.0.0/8, fc00::/7'), ['10.0.0.0/8', 'fc00::/7']);
+    assert.deepEqual(denied('none'), []);
+    assert.throws(() => denied('10.0.0.0/40'), /CIVIS_NOTIFICATION_DENIED_NETWORKS/);
+  });
+
   it('loadConfig rejects unknown settings and malformed JSON in the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'civis-config-'));
     const unknown = join(dir, 'a.json');
