@@ -15,6 +15,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { startCivis, type CivisProcess } from '../support/civis-process.js';
 import { openPostgresTestDatabase } from '../support/postgres-test-database.js';
 import { requireService } from '../support/services.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 
 const NATS_URL = 'nats://127.0.0.1:4222';
 const json = { 'content-type': 'application/json' };
@@ -150,6 +151,78 @@ if (!postgres.available || !nats.available) {
       const duplicated = [...receiver.seen].filter(([, count]) => count > 1);
       assert.deepEqual(duplicated, [], 'no change notified twice');
       assert.equal(receiver.seen.size, written.length + 5);
+    });
+
+    it('accepts writes while NATS is unreachable and notifies them once it is back', async () => {
+      const proxy = await startTcpProxy({ host: '127.0.0.1', port: 4222 });
+      const outageStream = `${stream}_outage`;
+      const instance = await startCivis(['--database-url', schema.url], {
+        CIVIS_BUS_URL: `nats://127.0.0.1:${proxy.port}`,
+        CIVIS_BUS_STREAM: outageStream,
+      });
+      running.push(instance);
+      try {
+        const created = await fetch(`${instance.url}/ngsi-ld/v1/subscriptions`, {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({
+            type: 'Subscription',
+            entities: [{ type: 'Gauge' }],
+            notification: {
+              attributes: ['n'],
+              format: 'keyValues',
+              endpoint: { uri: receiver.url },
+            },
+          }),
+        });
+        assert.equal(created.status, 201);
+        const res = await fetch(`${instance.url}/ngsi-ld/v1/entities`, {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({
+            id: 'urn:ngsi-ld:Gauge:1',
+            type: 'Gauge',
+            n: { value: 'outage-0' },
+          }),
+        });
+        assert.equal(res.status, 201);
+        await until(() => receiver.seen.has('outage-0'), 10_000);
+        assert.ok(receiver.seen.has('outage-0'), 'notified before the outage');
+
+        proxy.cut();
+        const written: string[] = [];
+        for (let i = 1; i <= 10; i++) {
+          const patch = await fetch(
+            `${instance.url}/ngsi-ld/v1/entities/urn:ngsi-ld:Gauge:1/attrs/n`,
+            {
+              method: 'PATCH',
+              headers: json,
+              body: JSON.stringify({ value: `outage-${i}` }),
+            },
+          );
+          assert.equal(patch.status, 204, 'a write succeeds while NATS is unreachable');
+          written.push(`outage-${i}`);
+        }
+        await new Promise((r) => setTimeout(r, 500));
+        assert.ok(
+          written.every((token) => !receiver.seen.has(token)),
+          'nothing notified while NATS is unreachable',
+        );
+        proxy.restore();
+        await until(() => written.every((token) => receiver.seen.has(token)), 60_000);
+        assert.deepEqual(
+          written.filter((token) => receiver.seen.get(token) !== 1),
+          [],
+          'every write notified once after NATS came back',
+        );
+      } finally {
+        await instance.stop();
+        running.splice(running.indexOf(instance), 1);
+        await proxy.close();
+        const nc = await connect({ servers: NATS_URL });
+        await (await jetstreamManager(nc)).streams.delete(outageStream).catch(() => undefined);
+        await nc.close();
+      }
     });
   });
 }
