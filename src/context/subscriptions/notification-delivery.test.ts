@@ -107,6 +107,41 @@ function delivery(
 }
 
 describe('createNotificationDelivery', () => {
+  it('claims a backlog batch after batch in one poll', async () => {
+    const { store, writes } = fakeStore();
+    const due = Array.from({ length: 25 }, (_, i) => row(i + 1));
+    const batches: number[] = [];
+    const claiming = new Proxy(store, {
+      get(target, name) {
+        if (name === 'claimNotifications')
+          return async (_lease: unknown, _now: number, limit: number) => {
+            batches.push(limit);
+            return due.splice(0, limit);
+          };
+        return target[name as keyof SubscriptionStore];
+      },
+    });
+    const s = sender(async () => ({ ok: true }));
+    const endpoint: SubscriptionEndpoint = {
+      uri: 'http://fast.example/n',
+      accept: 'application/json',
+    };
+    const d = createNotificationDelivery({
+      store: claiming,
+      senders: [s.sender],
+      clock: () => new Date(),
+      log: { warn: () => undefined, debug: () => undefined },
+      owner: 'test',
+      settings: { ...settings, maxQueuedPerEndpoint: 100 },
+      endpointOf: () => endpoint,
+    });
+    await d.poll();
+    assert.deepEqual(batches, [10, 10, 10]);
+    await d.idle();
+    assert.equal(writes.settled.length, 25);
+    await d.stop();
+  });
+
   it('sends rows beyond a full endpoint queue back to the outbox for the next poll', async () => {
     const { store, writes } = fakeStore();
     let release: () => void = () => undefined;

@@ -78,6 +78,8 @@ interface EndpointQueue {
 
 /** Longest delay a Node.js timer takes (2^31 − 1 ms); a longer one fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Claims per poll at most: with a full outbox, claimBatch × this rows a poll. */
+const MAX_CLAIMS_PER_POLL = 20;
 /** Grace given to a sender past its timeout before the attempt counts as failed. */
 const OVERRUN_GRACE_MS = 1_000;
 
@@ -248,8 +250,13 @@ export function createNotificationDelivery(deps: NotificationDeliveryDeps): Noti
         lastRenewal = now;
         await store.renewLeases([...held.keys()], { owner, until });
       }
-      const claimed = await store.claimNotifications({ owner, until }, now, settings.claimBatch);
-      accept(claimed);
+      // A backlog (a receiver that was behind, a restart) is claimed a batch after another
+      // while there is room, not one batch per poll.
+      for (let batch = 0; batch < MAX_CLAIMS_PER_POLL && !stopped; batch++) {
+        const claimed = await store.claimNotifications({ owner, until }, now, settings.claimBatch);
+        accept(claimed);
+        if (claimed.length < settings.claimBatch) break;
+      }
     },
 
     flush: () => outcomes.flush(),
