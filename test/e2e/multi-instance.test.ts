@@ -156,7 +156,10 @@ if (!postgres.available || !nats.available) {
     it('accepts writes while NATS is unreachable and notifies them once it is back', async () => {
       const proxy = await startTcpProxy({ host: '127.0.0.1', port: 4222 });
       const outageStream = `${stream}_outage`;
-      const instance = await startCivis(['--database-url', schema.url], {
+      // A database of its own: the instances of the other test would otherwise publish this
+      // instance's logged changes (their sweep) over their own, reachable, stream.
+      const ownSchema = await database.createSchema();
+      const instance = await startCivis(['--database-url', ownSchema.url], {
         CIVIS_BUS_URL: `nats://127.0.0.1:${proxy.port}`,
         CIVIS_BUS_STREAM: outageStream,
       });
@@ -219,6 +222,7 @@ if (!postgres.available || !nats.available) {
         await instance.stop();
         running.splice(running.indexOf(instance), 1);
         await proxy.close();
+        await ownSchema.drop();
         const nc = await connect({ servers: NATS_URL });
         await (await jetstreamManager(nc)).streams.delete(outageStream).catch(() => undefined);
         await nc.close();
