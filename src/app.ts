@@ -122,9 +122,9 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   }
   installErrorHandling(app);
 
-  // JSON bodies only (NGSI-LD 6.3.4); anything else is 415. Parse errors are InvalidRequest.
-  // JSON bodies only (NGSI-LD 6.3.4). An empty body is no body (clients send Content-Type on
-  // DELETE too); routes that need one say so. Parse errors are InvalidRequest.
+  // JSON bodies only (NGSI-LD 6.3.4); anything else is 415. An empty body is no body (clients
+  // send Content-Type on DELETE too); routes that need one say so. Parse errors are
+  // InvalidRequest.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     [MEDIA_JSON, MEDIA_JSON_LD, MEDIA_MERGE_PATCH],
