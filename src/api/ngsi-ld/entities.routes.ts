@@ -4,7 +4,7 @@ import { parseEntity, parseEntityFragment } from '../../ngsi-ld/entity/entity-pa
 import { assertDateTime } from '../../ngsi-ld/entity/names.js';
 import { MEDIA_GEO_JSON, MEDIA_JSON, MEDIA_JSON_LD } from '../http/media-types.js';
 import { renderEntityList } from './entity-rendering.js';
-import { buildEntityQuery } from './entity-query.builder.js';
+import { buildEntityQuery, filterFromParams } from './entity-query.builder.js';
 import { NGSI_LD_PREFIX } from './ngsi-ld.plugin.js';
 import { parsePagination, parseRepresentation } from './query-params.js';
 import { replyToQuery } from './query-reply.js';
@@ -87,23 +87,7 @@ export function entityRoutes(deps: EntityRoutesDeps): RouteSpec[] {
       async handler(request) {
         const q = request.query;
         const page = parsePagination(q, deps.paging);
-        const query = buildEntityQuery(
-          {
-            id: q.list('id'),
-            idPattern: q.get('idPattern'),
-            type: q.get('type'),
-            attrs: q.list('attrs'),
-            q: q.get('q'),
-            scopeQ: q.get('scopeQ'),
-            georel: q.get('georel'),
-            geometry: q.get('geometry'),
-            coordinates: q.get('coordinates'),
-            geoproperty: q.get('geoproperty'),
-            local: q.boolean('local'),
-          },
-          request.context,
-          page,
-        );
+        const query = buildEntityQuery(filterFromParams(q), request.context, page);
         return replyToQuery(request, entities, query, page, `${NGSI_LD_PREFIX}/entities`);
       },
     },

@@ -13,7 +13,8 @@ import { parseQ } from '../../ngsi-ld/query/q-parser.js';
 import type { EntityQuery } from '../../ngsi-ld/query/query.types.js';
 import { parseScopeQuery } from '../../ngsi-ld/query/scope-query.js';
 import { parseTypeSelector } from '../../ngsi-ld/query/type-selector.js';
-import type { Pagination } from './query-params.js';
+import { combineSelectors, type QueryBody } from './query-body.js';
+import type { Pagination, QueryParams } from './query-params.js';
 
 export interface EntityFilterInput {
   id?: string[];
@@ -27,6 +28,44 @@ export interface EntityFilterInput {
   coordinates?: unknown;
   geoproperty?: string;
   local?: boolean;
+}
+
+/** The filters of GET /entities and GET /temporal/entities (NGSI-LD 6.4.3.2). */
+export function filterFromParams(q: QueryParams): EntityFilterInput {
+  return {
+    id: q.list('id'),
+    idPattern: q.get('idPattern'),
+    type: q.get('type'),
+    attrs: q.list('attrs'),
+    q: q.get('q'),
+    scopeQ: q.get('scopeQ'),
+    georel: q.get('georel'),
+    geometry: q.get('geometry'),
+    coordinates: q.get('coordinates'),
+    geoproperty: q.get('geoproperty'),
+    local: q.boolean('local'),
+  };
+}
+
+/** The filters of a Query body (NGSI-LD 5.2.23); `local` comes from the URL. */
+export function filterFromQueryBody(
+  body: QueryBody,
+  local: boolean | undefined,
+): EntityFilterInput {
+  const selector = combineSelectors(body.entities);
+  return {
+    id: selector?.id === undefined ? undefined : [selector.id],
+    idPattern: selector?.id === undefined ? selector?.idPattern : undefined,
+    type: selector?.type,
+    attrs: body.attrs,
+    q: body.q,
+    scopeQ: body.scopeQ,
+    georel: body.geoQ?.georel,
+    geometry: body.geoQ?.geometry,
+    coordinates: body.geoQ?.coordinates,
+    geoproperty: body.geoQ?.geoproperty,
+    local,
+  };
 }
 
 export function buildEntityQuery(

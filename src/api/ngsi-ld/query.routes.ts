@@ -1,9 +1,9 @@
 /** POST /entityOperations/query — Query Entities with a Query body (NGSI-LD 5.7.2, 6.23). */
 import type { EntityService } from '../../context/entity.service.js';
 import { MEDIA_GEO_JSON, MEDIA_JSON, MEDIA_JSON_LD } from '../http/media-types.js';
-import { buildEntityQuery } from './entity-query.builder.js';
+import { buildEntityQuery, filterFromQueryBody } from './entity-query.builder.js';
 import { NGSI_LD_PREFIX } from './ngsi-ld.plugin.js';
-import { combineSelectors, parseQueryBody } from './query-body.js';
+import { parseQueryBody } from './query-body.js';
 import { parsePagination } from './query-params.js';
 import { replyToQuery } from './query-reply.js';
 import type { RouteSpec } from './route-spec.js';
@@ -25,21 +25,8 @@ export function queryRoutes(deps: {
       async handler(request) {
         const body = parseQueryBody(request.body);
         const page = parsePagination(request.query, deps.paging);
-        const selector = combineSelectors(body.entities);
         const query = buildEntityQuery(
-          {
-            id: selector?.id === undefined ? undefined : [selector.id],
-            idPattern: selector?.id === undefined ? selector?.idPattern : undefined,
-            type: selector?.type,
-            attrs: body.attrs,
-            q: body.q,
-            scopeQ: body.scopeQ,
-            georel: body.geoQ?.georel,
-            geometry: body.geoQ?.geometry,
-            coordinates: body.geoQ?.coordinates,
-            geoproperty: body.geoQ?.geoproperty,
-            local: request.query.boolean('local'),
-          },
+          filterFromQueryBody(body, request.query.boolean('local')),
           request.context,
           page,
         );

@@ -7,10 +7,15 @@ import type { TemporalService } from '../../context/temporal.service.js';
 import { badRequestData } from '../../ngsi-ld/problem-details.js';
 import { MEDIA_JSON, MEDIA_JSON_LD } from '../http/media-types.js';
 import { NOT_BUILT_PARAMS } from './entities.routes.js';
-import { buildEntityQuery, type EntityFilterInput } from './entity-query.builder.js';
+import {
+  buildEntityQuery,
+  filterFromParams,
+  filterFromQueryBody,
+  type EntityFilterInput,
+} from './entity-query.builder.js';
 import { NGSI_LD_PREFIX } from './ngsi-ld.plugin.js';
 import { paginationLinks } from './pagination-links.js';
-import { combineSelectors, parseQueryBody } from './query-body.js';
+import { parseQueryBody } from './query-body.js';
 import { parsePagination, type Pagination } from './query-params.js';
 import type { NgsiReply, NgsiRequest, RouteSpec } from './route-spec.js';
 import {
@@ -75,19 +80,7 @@ export function temporalQueryRoutes(deps: Deps): RouteSpec[] {
       produces: MEDIA,
       async handler(request) {
         const q = request.query;
-        const filter: EntityFilterInput = {
-          id: q.list('id'),
-          idPattern: q.get('idPattern'),
-          type: q.get('type'),
-          attrs: q.list('attrs'),
-          q: q.get('q'),
-          scopeQ: q.get('scopeQ'),
-          georel: q.get('georel'),
-          geometry: q.get('geometry'),
-          coordinates: q.get('coordinates'),
-          geoproperty: q.get('geoproperty'),
-          local: q.boolean('local'),
-        };
+        const filter = filterFromParams(q);
         return replyToTemporalQuery(
           request,
           deps,
@@ -116,20 +109,7 @@ export function temporalQueryRoutes(deps: Deps): RouteSpec[] {
         const { temporalQ: _t, aggrParams: _a, ...rest } = request.body as Record<string, unknown>;
         const temporalMembers = temporalMembersOfBody(request.body as Record<string, unknown>);
         const body = parseQueryBody(rest);
-        const selector = combineSelectors(body.entities);
-        const filter: EntityFilterInput = {
-          id: selector?.id === undefined ? undefined : [selector.id],
-          idPattern: selector?.id === undefined ? selector?.idPattern : undefined,
-          type: selector?.type,
-          attrs: body.attrs,
-          q: body.q,
-          scopeQ: body.scopeQ,
-          georel: body.geoQ?.georel,
-          geometry: body.geoQ?.geometry,
-          coordinates: body.geoQ?.coordinates,
-          geoproperty: body.geoQ?.geoproperty,
-          local: request.query.boolean('local'),
-        };
+        const filter = filterFromQueryBody(body, request.query.boolean('local'));
         const read: TemporalReadInput = {
           ...temporalMembers,
           attrs: body.attrs,
