@@ -23,43 +23,66 @@ export const CHECK_EVERY = 1_000;
 /** The tables queries plan over (fixed names, safe to write into the statement). */
 const TABLES = ['entities', 'entity_types', 'attr_values', 'geo_boxes'] as const;
 
+/** Which tables a keeper looks after, and how often it looks. */
+export interface StatisticsScope {
+  /** A condition on `pg_class c` selecting the tables. */
+  tables: string;
+  /** Names safe to write into ANALYZE (only tables Civis creates). */
+  isSafeName(name: string): boolean;
+  /** Rows written by this instance between two looks at the counters. */
+  checkEvery: number;
+}
+
+/** The index tables of the entity store. */
+export const ENTITY_TABLES: StatisticsScope = {
+  tables: `c.oid = ANY(ARRAY[${TABLES.map((t) => `'${t}'`).join(', ')}]::regclass[])`,
+  isSafeName: (name) => TABLES.some((t) => t === name),
+  checkEvery: CHECK_EVERY,
+};
+
 /**
  * Tables to analyse: never analysed nor vacuumed (`reltuples` -1, whatever the counters
  * say: a backend reports its changes up to 10 s late), changed by more rows than they had
  * at the last analysis, or autovacuum's own rule (50 rows + 10 %) once that analysis is a
  * minute old.
  */
-const STALE_TABLES = `
+function staleTables(scope: StatisticsScope): string {
+  return `
   SELECT c.relname AS name FROM (
     SELECT c.relname, c.reltuples, pg_stat_get_mod_since_analyze(c.oid) AS changed,
       greatest(pg_stat_get_last_analyze_time(c.oid), pg_stat_get_last_autoanalyze_time(c.oid)) AS analysed
-    FROM pg_class c WHERE c.oid = ANY(ARRAY[${TABLES.map((t) => `'${t}'`).join(', ')}]::regclass[])
+    FROM pg_class c WHERE ${scope.tables}
   ) AS c
   WHERE c.reltuples < 0
     OR (c.changed > 0 AND (c.analysed IS NULL OR c.changed > c.reltuples
       OR (c.changed > 50 + 0.1 * c.reltuples AND c.analysed < now() - interval '1 minute')))`;
+}
 
 export interface StatisticsKeeper {
-  /** Notes `entities` written by a committed mutation; may start a check in the background. */
-  noteWrites(entities: number): void;
+  /** Notes rows written by a committed write; may start a check in the background. */
+  noteWrites(rows: number): void;
   /** Resolves when no check is running (for closing and tests). */
   idle(): Promise<void>;
 }
 
-export function createStatisticsKeeper(sql: PostgresSql): StatisticsKeeper {
+export function createStatisticsKeeper(
+  sql: PostgresSql,
+  scope: StatisticsScope = ENTITY_TABLES,
+): StatisticsKeeper {
+  const stale = staleTables(scope);
   let written = 0;
   let running: Promise<void> | undefined;
 
   async function check(): Promise<void> {
-    const stale = await sql.unsafe<Array<{ name: string }>>(STALE_TABLES);
-    const names = stale.map((row) => row.name).filter((name) => TABLES.some((t) => t === name));
+    const rows = await sql.unsafe<Array<{ name: string }>>(stale);
+    const names = rows.map((row) => row.name).filter((name) => scope.isSafeName(name));
     if (names.length > 0) await sql.unsafe(`ANALYZE (SKIP_LOCKED) ${names.join(', ')}`);
   }
 
   return {
-    noteWrites(entities) {
-      written += entities;
-      if (running !== undefined || written < CHECK_EVERY) return;
+    noteWrites(rows) {
+      written += rows;
+      if (running !== undefined || written < scope.checkEvery) return;
       written = 0;
       // Statistics only speed queries up: a failure (a pool being closed) waits for the next
       // check. A role that does not own the tables gets a warning from ANALYZE, not an error.
