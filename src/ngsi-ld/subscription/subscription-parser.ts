@@ -75,25 +75,10 @@ const TOP_LEVEL_MEMBERS = [
 ];
 /** Registration-related or linked-entity members Civis does not build (Stellio: 501 too). */
 const UNSUPPORTED_MEMBERS = ['csf', 'temporalQ', 'expandValues', 'jsonKeys'];
-/** Members an update may remove with the NGSI-LD Null. */
-const REMOVABLE: ReadonlySet<string> = new Set([
-  'subscriptionName',
-  'name',
-  'description',
-  'entities',
-  'watchedAttributes',
-  'notificationTrigger',
-  'q',
-  'geoQ',
-  'scopeQ',
-  'datasetId',
-  'localOnly',
-  'expiresAt',
-  'throttling',
-  'timeInterval',
-  'lang',
-  'jsonldContext',
-]);
+/** Members an update may remove with the NGSI-LD Null: all but isActive and notification. */
+const REMOVABLE: ReadonlySet<string> = new Set(
+  DEFINITION_MEMBERS.filter((member) => member !== 'isActive' && member !== 'notification'),
+);
 const GEOQ_MEMBERS = ['geometry', 'coordinates', 'georel', 'geoproperty'];
 const SELECTOR_MEMBERS = ['id', 'idPattern', 'type'];
 
