@@ -8,8 +8,6 @@ import assert from 'node:assert/strict';
 import { after, describe, it, test } from 'node:test';
 import { createPostgresStores } from '../../src/adapters/postgres/postgres-stores.js';
 import { createSqliteStores } from '../../src/adapters/sqlite/sqlite-stores.js';
-import type { ChangeBus, ChangeHandler } from '../../src/context/ports/change-bus.port.js';
-import type { EntityChange } from '../../src/context/ports/change-log.port.js';
 import type {
   DeliveryOutcome,
   NotificationSender,
@@ -24,44 +22,11 @@ import { CORE_JSON_LD_CONTEXT } from '../../src/ngsi-ld/context/json-ld-context-
 import { parseSubscription } from '../../src/ngsi-ld/subscription/subscription-parser.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
 import { openPostgresTestDatabase } from '../support/postgres-test-database.js';
+import { handBus, vehicleCreated } from '../support/change-fixtures.js';
 import { createRecordingNotificationSender } from '../support/recording-notification-sender.js';
 
-const VEHICLE = 'https://uri.etsi.org/ngsi-ld/default-context/Vehicle';
-const SPEED = 'https://uri.etsi.org/ngsi-ld/default-context/speed';
-const STAMP = '2026-01-01T00:00:00.000Z';
 const A = 'http://127.0.0.1:9/a';
 const B = 'http://127.0.0.1:9/b';
-
-function change(seq: number): EntityChange {
-  return {
-    seq,
-    tenant: '',
-    entityId: 'urn:ngsi-ld:Vehicle:1',
-    at: STAMP,
-    previous: null,
-    current: {
-      id: 'urn:ngsi-ld:Vehicle:1',
-      type: [VEHICLE],
-      createdAt: STAMP,
-      modifiedAt: STAMP,
-      attrs: { [SPEED]: [{ type: 'Property', value: seq }] },
-    },
-  };
-}
-
-/** A change bus that only hands its consumer's handler to the test. */
-function handBus(): ChangeBus & { handler(): ChangeHandler } {
-  let handler: ChangeHandler | undefined;
-  return {
-    async publish() {},
-    async consume(_group, h) {
-      handler = h;
-      return { stop: async () => undefined };
-    },
-    async close() {},
-    handler: () => handler as ChangeHandler,
-  };
-}
 
 interface Stores {
   store: SubscriptionStore;
@@ -140,7 +105,7 @@ function describeDelivery(name: string, open: () => Promise<Stores>) {
       stored.notification.endpoint.timeout = 3e9;
       await app.stores.store.createSubscription('', stored);
       await app.rt.start();
-      await app.bus.handler()(change(1));
+      await app.bus.handler()(vehicleCreated(1, 1));
       await until(async () => sends.length >= 2, 'the retry');
       await app.rt.idle();
       const got = await app.stores.store.getSubscription('', stored.id);
@@ -161,7 +126,7 @@ function describeDelivery(name: string, open: () => Promise<Stores>) {
         subscriptionBody(A, { cooldown: 300 }),
         CORE_JSON_LD_CONTEXT,
       );
-      await app.bus.handler()(change(2));
+      await app.bus.handler()(vehicleCreated(2, 2));
       await sender.waitFor(1, A);
       await app.rt.service.updateSubscription(
         '',
@@ -186,7 +151,7 @@ function describeDelivery(name: string, open: () => Promise<Stores>) {
         subscriptionBody(A, { cooldown: 200 }),
         CORE_JSON_LD_CONTEXT,
       );
-      await app.bus.handler()(change(3));
+      await app.bus.handler()(vehicleCreated(3, 3));
       await sender.waitFor(1, A);
       await app.rt.service.updateSubscription(
         '',

@@ -8,9 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { ChangeBus } from '../../src/context/ports/change-bus.port.js';
 import { createSqliteStores } from '../../src/adapters/sqlite/sqlite-stores.js';
-import type { ChangeBus, ChangeHandler } from '../../src/context/ports/change-bus.port.js';
-import type { EntityChange } from '../../src/context/ports/change-log.port.js';
 import {
   createSubscriptionRuntime,
   notificationSettings,
@@ -18,46 +17,12 @@ import {
 } from '../../src/context/subscriptions/subscription-runtime.js';
 import { CORE_JSON_LD_CONTEXT } from '../../src/ngsi-ld/context/json-ld-context-impl.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
+import { handBus, vehicleCreated } from '../support/change-fixtures.js';
 import { createRecordingNotificationSender } from '../support/recording-notification-sender.js';
 import { NGSI, createTestApp, jsonRequest } from '../support/test-app.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'civis-outbox-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-const VEHICLE = 'https://uri.etsi.org/ngsi-ld/default-context/Vehicle';
-const SPEED = 'https://uri.etsi.org/ngsi-ld/default-context/speed';
-const STAMP = '2026-01-01T00:00:00.000Z';
-
-function change(seq: number, speed: number): EntityChange {
-  return {
-    seq,
-    tenant: '',
-    entityId: 'urn:ngsi-ld:Vehicle:1',
-    at: STAMP,
-    previous: null,
-    current: {
-      id: 'urn:ngsi-ld:Vehicle:1',
-      type: [VEHICLE],
-      createdAt: STAMP,
-      modifiedAt: STAMP,
-      attrs: { [SPEED]: [{ type: 'Property', value: speed }] },
-    },
-  };
-}
-
-/** A change bus that only hands its consumer's handler to the test. */
-function handBus(): ChangeBus & { handler(): ChangeHandler } {
-  let handler: ChangeHandler | undefined;
-  return {
-    async publish() {},
-    async consume(_group, h) {
-      handler = h;
-      return { stop: async () => undefined };
-    },
-    async close() {},
-    handler: () => handler as ChangeHandler,
-  };
-}
 
 function runtime(path: string, bus: ChangeBus, sender = createRecordingNotificationSender()) {
   const stores = createSqliteStores({ path });
@@ -91,7 +56,7 @@ describe('The notification outbox', () => {
     await first.rt.start();
     await first.rt.service.createSubscription('', SUBSCRIPTION, CORE_JSON_LD_CONTEXT);
     first.sender.respond('http://127.0.0.1:9/n', 'hang');
-    await bus1.handler()(change(1, 50));
+    await bus1.handler()(vehicleCreated(1, 50));
     await first.sender.waitFor(1);
     // The process goes away with the notification unanswered and its row leased.
     await first.rt.stop();
@@ -118,9 +83,9 @@ describe('The notification outbox', () => {
     const one = runtime(':memory:', bus);
     await one.rt.start();
     await one.rt.service.createSubscription('', SUBSCRIPTION, CORE_JSON_LD_CONTEXT);
-    await bus.handler()(change(7, 50));
-    await bus.handler()(change(7, 50));
-    await bus.handler()(change(8, 60));
+    await bus.handler()(vehicleCreated(7, 50));
+    await bus.handler()(vehicleCreated(7, 50));
+    await bus.handler()(vehicleCreated(8, 60));
     await one.rt.idle();
     assert.deepEqual(
       one.sender.sent.map((s) => (s.notification.data[0]?.['speed'] as { value: number }).value),
@@ -141,7 +106,7 @@ describe('The notification outbox', () => {
     await a.rt.service.createSubscription('', SUBSCRIPTION, CORE_JSON_LD_CONTEXT);
     let seq = 100;
     while (b.sender.sent.length === 0 && seq < 300) {
-      await busB.handler()(change(seq++, seq));
+      await busB.handler()(vehicleCreated(seq++, seq));
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     assert.equal(b.sender.sent.length, 1, 'instance B notified once it saw the subscription');
@@ -150,7 +115,7 @@ describe('The notification outbox', () => {
     await a.rt.service.deleteSubscription('', list.items[0]?.subscription.id as string);
     // Once B has refreshed, its changes notify nobody.
     await new Promise((resolve) => setTimeout(resolve, 200));
-    await busB.handler()(change(seq++, 1));
+    await busB.handler()(vehicleCreated(seq++, 1));
     await b.rt.idle();
     assert.equal(b.sender.sent.length, 1);
     for (const x of [a, b]) {
