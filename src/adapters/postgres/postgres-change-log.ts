@@ -14,17 +14,19 @@ import {
   changesOfWrites,
   createCommitListeners,
   type ChangeRow,
+  type UnsequencedChange,
 } from '../sql/change-rows.js';
 import { entityDoc } from '../sql/entity-doc.js';
 import type { EntityWrite } from '../sql/mutation-plan.js';
 import type { PostgresParameter, PostgresSql } from './postgres-database.js';
 
 export interface PostgresChangeLog extends ChangeLog {
-  /** Inside the mutation transaction: logs the batch's writes. */
+  /** The changes a batch's writes make (deletions are dated now). */
+  changesOf(tenant: string, writes: readonly EntityWrite[]): UnsequencedChange[];
+  /** Inside the mutation transaction: logs the batch's changes (of one tenant). */
   record(
     tx: postgres.TransactionSql,
-    tenant: string,
-    writes: readonly EntityWrite[],
+    changes: readonly UnsequencedChange[],
   ): Promise<EntityChange[]>;
   /** After the commit. */
   committed(changes: EntityChange[]): void;
@@ -34,9 +36,10 @@ export function createPostgresChangeLog(sql: PostgresSql): PostgresChangeLog {
   const listeners = createCommitListeners();
   const now = () => new Date().toISOString();
   return {
-    async record(tx, tenant, writes) {
-      const changes = changesOfWrites(tenant, writes, now);
-      if (changes.length === 0) return [];
+    changesOf: (tenant, writes) => changesOfWrites(tenant, writes, now),
+    async record(tx, changes) {
+      const tenant = changes[0]?.tenant;
+      if (tenant === undefined) return [];
       // The subscriptions' version is read in the change's transaction (EntityChange).
       const rows = await tx.unsafe<Array<{ seq: string; subscriptions_version: string | null }>>(
         `INSERT INTO entity_changes (tenant, entity_id, at, previous, current, subscriptions_version)

@@ -80,18 +80,32 @@ export function createPostgresEntityStore(
   ): Promise<{ results: MutationResult<R>[]; written: number; changes: EntityChange[] }> {
     return sql.begin(async (tx) => {
       const ids = [...new Set(mutations.map((m) => m.id))].sort();
-      const rows = await tx.unsafe<Array<{ pk: number; id: string; doc: string }>>(
-        'SELECT pk, id, doc::text AS doc FROM entities WHERE tenant = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE',
-        [tenant, ids],
-        { prepare: true },
-      );
+      // Both locks in one round trip: the entity rows first, as every writer takes them.
+      const locking = tx
+        .unsafe<Array<{ pk: number; id: string; doc: string }>>(
+          'SELECT pk, id, doc::text AS doc FROM entities WHERE tenant = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE',
+          [tenant, ids],
+          { prepare: true },
+        )
+        .execute();
+      const [rows, historyRows] = await Promise.all([
+        locking,
+        history?.lockEntities(tx, tenant, ids),
+      ]);
       const loaded = new Map<string, StoredEntity>(
         rows.map((row) => [row.id, { pk: row.pk, entity: parseEntityDoc(row.doc) }]),
       );
       const plan = planMutations(loaded, mutations);
-      await writeEntities(tx, tenant, plan.writes);
-      const changes = await changeLog.record(tx, tenant, plan.writes);
-      await history?.append(tx, changes);
+      const unsequenced = changeLog.changesOf(tenant, plan.writes);
+      // The entity rows, the change log and the history are written side by side: their
+      // statements share round trips (the driver pipelines them on the connection).
+      const [, changes] = await Promise.all([
+        writeEntities(tx, tenant, plan.writes),
+        changeLog.record(tx, unsequenced),
+        historyRows === undefined
+          ? undefined
+          : history?.append(tx, unsequenced, { tenant, rows: historyRows }),
+      ]);
       if (createTenant && plan.writes.length > 0 && tenant !== DEFAULT_TENANT) {
         await tx.unsafe('INSERT INTO tenants (name) VALUES ($1) ON CONFLICT DO NOTHING', [tenant]);
       }

@@ -5,7 +5,7 @@
  * (temporal.md §5), the history store calls `saveEntities`/`record` for the temporal API.
  */
 import type postgres from 'postgres';
-import type { EntityChange } from '../../context/ports/change-log.port.js';
+import type { UnsequencedChange } from '../sql/change-rows.js';
 import { DEFAULT_TENANT } from '../../ngsi-ld/model.js';
 import {
   feedStateWrite,
@@ -38,8 +38,20 @@ export interface EntityInstances {
 }
 
 export interface PostgresHistoryWriter {
-  /** Records what committed entity changes did to their attributes. */
-  append(tx: Tx, changes: readonly EntityChange[]): Promise<void>;
+  /**
+   * Locks the history rows of entities about to change (sent with the entity store's own
+   * lock, one round trip for both).
+   */
+  lockEntities(tx: Tx, tenant: string, ids: readonly string[]): Promise<Map<string, EntityRow>>;
+  /**
+   * Records what entity changes of this transaction did to their attributes; `locked`: the
+   * rows lockEntities returned for the tenant.
+   */
+  append(
+    tx: Tx,
+    changes: readonly UnsequencedChange[],
+    locked?: { tenant: string; rows: ReadonlyMap<string, EntityRow> },
+  ): Promise<void>;
   /** Applies writes in order (ids may repeat), creating missing entities; rows by id. */
   saveEntities(
     tx: Tx,
@@ -90,26 +102,52 @@ export function createPostgresHistoryWriter(
   partitions: HistoryPartitions,
   statistics?: HistoryStatistics,
 ): PostgresHistoryWriter {
-  async function saveEntities(
+  async function lockEntities(
+    tx: Tx,
+    tenant: string,
+    ids: readonly string[],
+  ): Promise<Map<string, EntityRow>> {
+    const found = await run<EntityRow[]>(
+      tx,
+      `SELECT ${ENTITY_COLUMNS} FROM history_entities WHERE tenant = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE`,
+      [tenant, [...ids].sort()],
+    );
+    return new Map(found.map((row) => [row.id, row]));
+  }
+
+  /**
+   * saveEntities without waiting for its last statements (the type rows): they are sent,
+   * and `pending` settles with them, so a caller pipelines its next statements behind them.
+   */
+  async function saveEntitiesPipelined(
     tx: Tx,
     tenant: string,
     writes: ReadonlyArray<{ id: string; write: EntityStateWrite }>,
-  ): Promise<Map<string, SavedEntityRow>> {
+    locked?: ReadonlyMap<string, EntityRow>,
+  ): Promise<{ rows: Map<string, SavedEntityRow>; pending: Promise<unknown> }> {
     const ids = [...new Set(writes.map((w) => w.id))].sort();
-    const rows = new Map<string, EntityRow>();
-    const lock = async (wanted: readonly string[]) => {
-      const found = await run<EntityRow[]>(
-        tx,
-        `SELECT ${ENTITY_COLUMNS} FROM history_entities WHERE tenant = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE`,
-        [tenant, wanted],
-      );
-      for (const row of found) rows.set(row.id, row);
-    };
-    await lock(ids);
+    const rows = new Map<string, EntityRow>(locked ?? (await lockEntities(tx, tenant, ids)));
     let states = nextStates(writes, rows);
     const state = (id: string) => states.get(id) as NextEntityState;
     const created = new Set<string>();
     const fresh = ids.filter((id) => !rows.has(id));
+    const update = (known: readonly string[]) =>
+      run(
+        tx,
+        `UPDATE history_entities AS e SET types = u.types, scope = u.scope, modified_at = u.modified_at
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(pk, types, scope, modified_at)
+         WHERE e.pk = u.pk`,
+        [
+          known.map((id) => (rows.get(id) as EntityRow).pk),
+          known.map((id) => JSON.stringify(state(id).types)),
+          known.map((id) => state(id).scope),
+          known.map((id) => state(id).modifiedAt),
+        ],
+      );
+    // The insert of the new rows and the update of the locked ones go out together.
+    const known = ids.filter((id) => rows.has(id));
+    const updated = known.length > 0 ? update(known) : undefined;
+    updated?.catch(() => undefined); // awaited below; must not be unhandled if the insert fails
     if (fresh.length > 0) {
       // DO NOTHING: a row another transaction inserted meanwhile (this insert waited for it
       // to commit) is not ours to create; it is locked and updated below instead.
@@ -135,35 +173,25 @@ export function createPostgresHistoryWriter(
       }
       const raced = fresh.filter((id) => !created.has(id));
       if (raced.length > 0) {
-        await lock(raced);
+        for (const [id, row] of await lockEntities(tx, tenant, raced)) rows.set(id, row);
         states = nextStates(writes, rows, created);
+        await update(raced);
       }
     }
-    const known = ids.filter((id) => !created.has(id));
-    if (known.length > 0) {
-      await run(
-        tx,
-        `UPDATE history_entities AS e SET types = u.types, scope = u.scope, modified_at = u.modified_at
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(pk, types, scope, modified_at)
-         WHERE e.pk = u.pk`,
-        [
-          known.map((id) => (rows.get(id) as EntityRow).pk),
-          known.map((id) => JSON.stringify(state(id).types)),
-          known.map((id) => state(id).scope),
-          known.map((id) => state(id).modifiedAt),
-        ],
-      );
-    }
+    await updated;
+    const pending: Array<Promise<unknown>> = [];
     const retyped = ids.filter((id) => state(id).typesChanged);
     if (retyped.length > 0) {
       const pks = retyped.map((id) => Number((rows.get(id) as EntityRow).pk));
-      await run(tx, 'DELETE FROM history_types WHERE entity_pk = ANY($1::bigint[])', [pks]);
       const pairs = retyped.flatMap((id, i) => state(id).types.map((type) => [type, pks[i]]));
-      await run(
-        tx,
-        `INSERT INTO history_types (type, entity_pk) SELECT * FROM unnest($1::text[], $2::bigint[])
+      pending.push(
+        run(tx, 'DELETE FROM history_types WHERE entity_pk = ANY($1::bigint[])', [pks]),
+        run(
+          tx,
+          `INSERT INTO history_types (type, entity_pk) SELECT * FROM unnest($1::text[], $2::bigint[])
          ON CONFLICT DO NOTHING`,
-        [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+          [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+        ),
       );
     }
     const result = new Map<string, SavedEntityRow>();
@@ -180,7 +208,19 @@ export function createPostgresHistoryWriter(
         created: created.has(id),
       });
     }
-    return result;
+    const settled = Promise.all(pending);
+    settled.catch(() => undefined); // the caller awaits it
+    return { rows: result, pending: settled };
+  }
+
+  async function saveEntities(
+    tx: Tx,
+    tenant: string,
+    writes: ReadonlyArray<{ id: string; write: EntityStateWrite }>,
+  ): Promise<Map<string, SavedEntityRow>> {
+    const { rows, pending } = await saveEntitiesPipelined(tx, tenant, writes);
+    await pending;
+    return rows;
   }
 
   async function record(tx: Tx, batches: readonly EntityInstances[]): Promise<void> {
@@ -210,8 +250,9 @@ export function createPostgresHistoryWriter(
   }
 
   return {
-    async append(tx, changes) {
-      const byTenant = new Map<string, EntityChange[]>();
+    lockEntities,
+    async append(tx, changes, locked) {
+      const byTenant = new Map<string, UnsequencedChange[]>();
       for (const change of changes)
         byTenant.set(change.tenant, [...(byTenant.get(change.tenant) ?? []), change]);
       for (const [tenant, list] of byTenant) {
@@ -219,18 +260,22 @@ export function createPostgresHistoryWriter(
           .map((change) => ({ change, instances: changeInstances(change) }))
           .filter(({ change, instances }) => instances.length > 0 || change.current !== null);
         if (recorded.length === 0) continue;
-        const rows = await saveEntities(
+        const { rows, pending } = await saveEntitiesPipelined(
           tx,
           tenant,
           recorded.map(({ change }) => ({ id: change.entityId, write: feedStateWrite(change) })),
+          locked?.tenant === tenant ? locked.rows : undefined,
         );
-        await record(
-          tx,
-          recorded.map(({ change, instances }) => ({
-            entityPk: (rows.get(change.entityId) as EntityRow).pk,
-            instances,
-          })),
-        );
+        await Promise.all([
+          pending,
+          record(
+            tx,
+            recorded.map(({ change, instances }) => ({
+              entityPk: (rows.get(change.entityId) as EntityRow).pk,
+              instances,
+            })),
+          ),
+        ]);
       }
     },
     saveEntities,

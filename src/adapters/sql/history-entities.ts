@@ -15,7 +15,7 @@ export interface EntityStateWrite {
 }
 
 /** A change of the current state sets types and scope; a deleted entity keeps its own. */
-export function feedStateWrite(change: EntityChange): EntityStateWrite {
+export function feedStateWrite(change: Pick<EntityChange, 'at' | 'current'>): EntityStateWrite {
   const current = change.current;
   return current === null
     ? { at: change.at }

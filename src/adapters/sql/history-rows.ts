@@ -71,7 +71,9 @@ export const HISTORY_COLUMNS = [
 const MAX_KEY_LENGTH = 64;
 
 /** The instances one committed entity change adds to the history (temporal.md §5). */
-export function changeInstances(change: EntityChange): RecordedInstance[] {
+export function changeInstances(
+  change: Pick<EntityChange, 'at' | 'previous' | 'current'>,
+): RecordedInstance[] {
   const at = Date.parse(change.at);
   return describeEntityChange(change.previous, change.current).attributes.map((event) =>
     event.current !== undefined
