@@ -19,6 +19,9 @@ import {
 import { entityDoc } from '../sql/entity-doc.js';
 import type { EntityWrite } from '../sql/mutation-plan.js';
 import type { PostgresParameter, PostgresSql } from './postgres-database.js';
+import { jsonRows } from './postgres-json-rows.js';
+
+const CHANGE_ROW_COLUMNS = ['entity_id', 'at', 'previous', 'current', 'ord'];
 
 export interface PostgresChangeLog extends ChangeLog {
   /** The changes a batch's writes make (deletions are dated now). */
@@ -45,15 +48,21 @@ export function createPostgresChangeLog(sql: PostgresSql): PostgresChangeLog {
         `INSERT INTO entity_changes (tenant, entity_id, at, previous, current, subscriptions_version)
          SELECT $1::text, u.entity_id, u.at, u.previous, u.current,
            (SELECT value FROM subscription_counter WHERE one = 1)
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY
-           AS u(entity_id, at, previous, current, ord)
+         FROM json_to_recordset($2::text::json)
+           AS u(entity_id text, at text, previous text, current text, ord integer)
          ORDER BY u.ord RETURNING seq, subscriptions_version`,
         [
           tenant,
-          changes.map((c) => c.entityId),
-          changes.map((c) => c.at),
-          changes.map((c) => (c.previous === null ? null : entityDoc(c.previous))),
-          changes.map((c) => (c.current === null ? null : entityDoc(c.current))),
+          jsonRows(
+            CHANGE_ROW_COLUMNS,
+            changes.map((c, i) => [
+              c.entityId,
+              c.at,
+              c.previous === null ? null : entityDoc(c.previous),
+              c.current === null ? null : entityDoc(c.current),
+              i,
+            ]),
+          ),
         ] as PostgresParameter[],
         { prepare: true },
       );

@@ -22,6 +22,12 @@ import {
 } from '../sql/entity-index-rows.js';
 import type { EntityWrite } from '../sql/mutation-plan.js';
 import type { PostgresParameter } from './postgres-database.js';
+import { jsonRows } from './postgres-json-rows.js';
+
+/** Entity rows for json_to_recordset. */
+const UPDATED_ROW_COLUMNS = ['pk', 'doc', 'created_at', 'modified_at'];
+const INSERTED_ROW_COLUMNS = ['id', 'doc', 'created_at', 'modified_at', 'ord'];
+const VALUE_ROW_COLUMNS = ['attr', 'kind', 'inst', 'num', 'str', 'pk'];
 
 type Tx = postgres.TransactionSql;
 
@@ -93,8 +99,15 @@ class IndexRowColumns {
         run(
           tx,
           `INSERT INTO attr_values (tenant, attr, kind, inst, num, str, entity_pk)
-           SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::integer[], $5::float8[], $6::text[], $7::bigint[])`,
-          [tenant, v.attr, v.kind, v.inst, v.num, v.str, v.pk],
+           SELECT $1::text, u.attr, u.kind, u.inst, u.num, u.str, u.pk
+           FROM json_to_recordset($2::text::json) AS u(attr text, kind text, inst integer, num float8, str text, pk bigint)`,
+          [
+            tenant,
+            jsonRows(
+              VALUE_ROW_COLUMNS,
+              v.pk.map((pk, i) => [v.attr[i], v.kind[i], v.inst[i], v.num[i], v.str[i], pk]),
+            ),
+          ],
         ),
       );
     const b = this.boxes;
@@ -143,12 +156,13 @@ function updateEntities(tx: Tx, updates: Array<{ pk: number; entity: Entity }>) 
     run(
       tx,
       `UPDATE entities AS e SET doc = u.doc::json, created_at = u.created_at, modified_at = u.modified_at
-       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(pk, doc, created_at, modified_at) WHERE e.pk = u.pk`,
+       FROM json_to_recordset($1::text::json) AS u(pk bigint, doc text, created_at text, modified_at text)
+       WHERE e.pk = u.pk`,
       [
-        updates.map((u) => u.pk),
-        updates.map((u) => entityDoc(u.entity)),
-        updates.map((u) => u.entity.createdAt),
-        updates.map((u) => u.entity.modifiedAt),
+        jsonRows(
+          UPDATED_ROW_COLUMNS,
+          updates.map((u) => [u.pk, entityDoc(u.entity), u.entity.createdAt, u.entity.modifiedAt]),
+        ),
       ],
     ),
   ];
@@ -161,14 +175,14 @@ async function insertEntities(tx: Tx, tenant: string, entities: Entity[]): Promi
     tx,
     `INSERT INTO entities (tenant, id, doc, created_at, modified_at)
      SELECT $1::text, u.id, u.doc::json, u.created_at, u.modified_at
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(id, doc, created_at, modified_at, ord)
+     FROM json_to_recordset($2::text::json) AS u(id text, doc text, created_at text, modified_at text, ord integer)
      ORDER BY u.ord RETURNING pk, id`,
     [
       tenant,
-      entities.map((e) => e.id),
-      entities.map((e) => entityDoc(e)),
-      entities.map((e) => e.createdAt),
-      entities.map((e) => e.modifiedAt),
+      jsonRows(
+        INSERTED_ROW_COLUMNS,
+        entities.map((e, i) => [e.id, entityDoc(e), e.createdAt, e.modifiedAt, i]),
+      ),
     ],
   );
   const pks = new Map(rows.map((row) => [row['id'] as string, row['pk'] as number]));

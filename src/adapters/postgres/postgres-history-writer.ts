@@ -15,11 +15,13 @@ import {
 } from '../sql/history-entities.js';
 import {
   changeInstances,
+  HISTORY_COLUMNS,
   historyRow,
   type EntityRow,
   type RecordedInstance,
 } from '../sql/history-rows.js';
 import type { PostgresParameter } from './postgres-database.js';
+import { jsonRows } from './postgres-json-rows.js';
 import type { HistoryPartitions } from './postgres-history-partitions.js';
 import type { HistoryStatistics } from './postgres-history-statistics.js';
 
@@ -63,6 +65,9 @@ export interface PostgresHistoryWriter {
 }
 
 const ENTITY_COLUMNS = 'pk, id, types, scope, created_at, modified_at';
+
+/** attr_history rows (HistoryRow) and their position, for json_to_recordset. */
+const HISTORY_ROW_COLUMNS = [...HISTORY_COLUMNS, 'ord'];
 
 function run<T extends readonly object[] = postgres.Row[]>(
   tx: Tx,
@@ -233,17 +238,21 @@ export function createPostgresHistoryWriter(
       tx,
       rows.map((row) => row[2]),
     );
-    const column = (i: number) => rows.map((row) => row[i] ?? null);
     await run(
       tx,
       `INSERT INTO attr_history (entity_pk, attr, ts, pk, dataset, observed_at, created_at, modified_at, deleted_at, vclass, num, txt, vkey, doc)
        SELECT u.entity_pk, u.attr, u.ts, CASE WHEN u.pk = 0 THEN nextval('attr_history_pk') ELSE u.pk END,
          u.dataset, u.observed_at, u.created_at, u.modified_at, u.deleted_at, u.vclass, u.num, u.txt, u.vkey, u.doc
-       FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[],
-         $8::bigint[], $9::bigint[], $10::smallint[], $11::float8[], $12::text[], $13::text[], $14::text[])
-         WITH ORDINALITY AS u(entity_pk, attr, ts, pk, dataset, observed_at, created_at, modified_at, deleted_at, vclass, num, txt, vkey, doc, ord)
+       FROM json_to_recordset($1::text::json) AS u(entity_pk bigint, attr text, ts bigint, pk bigint, dataset text,
+         observed_at bigint, created_at bigint, modified_at bigint, deleted_at bigint, vclass smallint,
+         num float8, txt text, vkey text, doc text, ord integer)
        ORDER BY u.ord`,
-      Array.from({ length: 14 }, (_, i) => column(i)),
+      [
+        jsonRows(
+          HISTORY_ROW_COLUMNS,
+          rows.map((row, i) => [...row, i]),
+        ),
+      ],
     );
     // Counted before the commit: a check that comes too early only runs again later.
     statistics?.noteWrites(rows.length);
