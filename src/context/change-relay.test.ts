@@ -54,6 +54,9 @@ function recordingBus(options: { down?: () => boolean } = {}) {
     async consume() {
       return { stop: async () => undefined };
     },
+    async consumeBatches() {
+      return { stop: async () => undefined };
+    },
     async close() {},
   };
   return bus;

@@ -35,6 +35,52 @@ describe('in-process change bus', () => {
     await bus.close();
   });
 
+  it('hands a batch consumer the changes that waited together, up to maxBatch, in order', async () => {
+    const bus = createInProcessChangeBus();
+    const batches: number[][] = [];
+    let release: () => void = () => undefined;
+    let started: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const firstStarted = new Promise<void>((resolve) => (started = resolve));
+    await bus.consumeBatches(
+      'a',
+      async (changes) => {
+        batches.push(changes.map((c) => c.seq));
+        if (batches.length > 1) return;
+        started();
+        await held;
+      },
+      { maxBatch: 2 },
+    );
+    const first = bus.publish([change(1)]);
+    await firstStarted;
+    // Published while the first batch is being handled: they wait, then go two by two.
+    const rest = bus.publish([change(2), change(3), change(4)]);
+    release();
+    await Promise.all([first, rest]);
+    assert.deepEqual(batches, [[1], [2, 3], [4]]);
+    await bus.close();
+  });
+
+  it('hands a failed batch again, whole, and settles its changes only then', async () => {
+    const bus = createInProcessChangeBus();
+    const batches: number[][] = [];
+    await bus.consumeBatches(
+      'a',
+      async (changes) => {
+        batches.push(changes.map((c) => c.seq));
+        if (batches.length === 1) throw new Error('outbox down');
+      },
+      { maxBatch: 10 },
+    );
+    await bus.publish([change(1), change(2)]);
+    assert.deepEqual(batches, [
+      [1, 2],
+      [1, 2],
+    ]);
+    await bus.close();
+  });
+
   it('handles a change published twice once', async () => {
     const bus = createInProcessChangeBus();
     let handled = 0;

@@ -10,17 +10,28 @@
  * duplicate window does for the NATS adapter.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChangeBus, ChangeConsumer, ChangeHandler } from './ports/change-bus.port.js';
+import type { ChangeBatchHandler, ChangeBus, ChangeConsumer } from './ports/change-bus.port.js';
 import type { EntityChange } from './ports/change-log.port.js';
 
 /** Seqs remembered after they settled, to drop late duplicates. */
 const SETTLED_MEMORY = 10_000;
 const RETRY_DELAYS_MS = [100, 500, 2_000, 10_000, 30_000];
 
+interface Waiting {
+  change: EntityChange;
+  settle: (error?: Error) => void;
+}
+
+/**
+ * One consumer group: its changes wait in publish order and are handed to the handler a
+ * batch at a time (the ones waiting when the previous batch settled, up to maxBatch).
+ */
 interface Group {
-  handler: ChangeHandler;
-  /** Changes of this group are handled one at a time, in publish order. */
-  tail: Promise<void>;
+  handler: ChangeBatchHandler;
+  maxBatch: number;
+  waiting: Waiting[];
+  /** The batches being handled, until none waits. */
+  draining: Promise<void> | undefined;
   stopped: boolean;
 }
 
@@ -41,26 +52,67 @@ export function createInProcessChangeBus(
   }
 
   /** Runs the handler until it succeeds, with growing pauses; gives up only on stop. */
-  async function handle(name: string, group: Group, change: EntityChange): Promise<void> {
+  async function handle(name: string, group: Group, batch: Waiting[]): Promise<void> {
+    const changes = batch.map((waiting) => waiting.change);
     for (let attempt = 0; !group.stopped && !closed; attempt++) {
       try {
-        await group.handler(change);
+        await group.handler(changes);
+        for (const waiting of batch) waiting.settle();
         return;
       } catch (error) {
-        options.onHandlerError?.(error, change, name);
+        options.onHandlerError?.(error, changes[0] as EntityChange, name);
         await sleep(RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]);
       }
     }
-    throw new Error(`Consumer ${name} stopped before handling change ${change.seq}`);
+    for (const { change, settle } of batch)
+      settle(new Error(`Consumer ${name} stopped before handling change ${change.seq}`));
+  }
+
+  async function drain(name: string, group: Group): Promise<void> {
+    while (group.waiting.length > 0)
+      await handle(name, group, group.waiting.splice(0, group.maxBatch));
+  }
+
+  function enqueue(name: string, group: Group, change: EntityChange): Promise<void> {
+    const done = new Promise<void>((resolve, reject) =>
+      group.waiting.push({ change, settle: (error) => (error ? reject(error) : resolve()) }),
+    );
+    // Started after the current publish has queued all its changes: they go together.
+    group.draining ??= Promise.resolve()
+      .then(() => drain(name, group))
+      .finally(() => {
+        group.draining = undefined;
+      });
+    return done;
   }
 
   function dispatch(change: EntityChange): Promise<void> {
-    const handled = [...groups].map(([name, group]) => {
-      const done = group.tail.then(() => handle(name, group, change));
-      group.tail = done.catch(() => undefined);
-      return done;
-    });
-    return Promise.all(handled).then(() => undefined);
+    return Promise.all([...groups].map(([name, group]) => enqueue(name, group, change))).then(
+      () => undefined,
+    );
+  }
+
+  async function addGroup(
+    name: string,
+    handler: ChangeBatchHandler,
+    maxBatch: number,
+  ): Promise<ChangeConsumer> {
+    if (groups.has(name)) throw new Error(`Change consumer group ${name} already exists`);
+    const group: Group = {
+      handler,
+      maxBatch: Math.max(1, maxBatch),
+      waiting: [],
+      draining: undefined,
+      stopped: false,
+    };
+    groups.set(name, group);
+    return {
+      async stop() {
+        group.stopped = true;
+        groups.delete(name);
+        await group.draining;
+      },
+    };
   }
 
   return {
@@ -82,23 +134,21 @@ export function createInProcessChangeBus(
       await Promise.all(pending);
     },
 
-    async consume(name, handler): Promise<ChangeConsumer> {
-      if (groups.has(name)) throw new Error(`Change consumer group ${name} already exists`);
-      const group: Group = { handler, tail: Promise.resolve(), stopped: false };
-      groups.set(name, group);
-      return {
-        async stop() {
-          group.stopped = true;
-          groups.delete(name);
-          await group.tail;
+    consume: (name, handler) =>
+      addGroup(
+        name,
+        async (changes) => {
+          for (const change of changes) await handler(change);
         },
-      };
-    },
+        1,
+      ),
+
+    consumeBatches: (name, handler, { maxBatch }) => addGroup(name, handler, maxBatch),
 
     async close() {
       closed = true;
       for (const group of groups.values()) group.stopped = true;
-      await Promise.all([...groups.values()].map((group) => group.tail));
+      await Promise.all([...groups.values()].map((group) => group.draining));
       groups.clear();
     },
   };

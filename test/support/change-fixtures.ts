@@ -33,6 +33,10 @@ export function handBus(): ChangeBus & { handler(): ChangeHandler } {
       handler = h;
       return { stop: async () => undefined };
     },
+    async consumeBatches(_group, h) {
+      handler = (change) => h([change]);
+      return { stop: async () => undefined };
+    },
     async close() {},
     handler: () => handler as ChangeHandler,
   };

@@ -9,7 +9,11 @@
  * change log), and consumers resume pulling when it returns.
  */
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { ChangeBus, ChangeConsumer } from '../../context/ports/change-bus.port.js';
+import type {
+  ChangeBatchHandler,
+  ChangeBus,
+  ChangeConsumer,
+} from '../../context/ports/change-bus.port.js';
 import type { EntityChange } from '../../context/ports/change-log.port.js';
 import { abortable } from './abortable.js';
 import { encodeChange } from './nats-change-codec.js';
@@ -117,9 +121,10 @@ export function createNatsChangeBus(options: NatsChangeBusOptions): ChangeBus {
     }
   }
 
-  async function consume(
+  async function consumeBatches(
     group: string,
-    handler: (change: EntityChange) => Promise<void>,
+    handler: ChangeBatchHandler,
+    { maxBatch }: { maxBatch: number },
   ): Promise<ChangeConsumer> {
     if (closed) throw new Error('the change bus is closed');
     const consumer = startGroupConsumer(
@@ -133,7 +138,9 @@ export function createNatsChangeBus(options: NatsChangeBusOptions): ChangeBus {
           maxAckPending: options.maxAckPending ?? 1000,
         },
         ensureStream: () => ensureStream(true),
-        prefetch: options.prefetch ?? 16,
+        // Enough pulled ahead for a full batch behind the one being handled.
+        prefetch: Math.max(options.prefetch ?? 16, 2 * maxBatch),
+        maxBatch: Math.max(1, maxBatch),
         retryDelayMs: options.retryDelayMs ?? 1_000,
         ...(log === undefined ? {} : { logger: log }),
       },
@@ -156,7 +163,15 @@ export function createNatsChangeBus(options: NatsChangeBusOptions): ChangeBus {
 
   return {
     publish,
-    consume,
+    consume: (group, handler) =>
+      consumeBatches(
+        group,
+        async (changes) => {
+          for (const change of changes) await handler(change);
+        },
+        { maxBatch: 1 },
+      ),
+    consumeBatches,
     async close() {
       if (closed) return;
       closed = true;

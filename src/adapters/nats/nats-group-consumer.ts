@@ -1,16 +1,19 @@
 /**
  * One instance's share of a group: pulls from the group's durable consumer and hands the
- * changes to the handler one at a time, in the order they arrive. Settles each change
- * after its handler: ack when it resolved, nak with a growing delay when it rejected. While
- * a handler runs, "working" signals keep the server from giving its change to another
- * instance; when this instance dies, they stop and the change moves on after ack_wait.
+ * changes to the handler a batch at a time, in the order they arrive (the changes that
+ * arrived while the previous batch was handled, up to maxBatch). Settles each change after
+ * its batch: ack when the handler resolved, nak with a growing delay when it rejected.
+ * While a batch is handled or waits, "working" signals keep the server from giving its
+ * changes to another instance; when this instance dies, they stop and the changes move on
+ * after ack_wait.
  *
  * Outages: the client resumes pulling after a reconnect by itself; when the connection or
  * the consumer is lost for good (closed, deleted), this loop sets everything up again.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import type { ChangeConsumer, ChangeHandler } from '../../context/ports/change-bus.port.js';
+import type { ChangeBatchHandler, ChangeConsumer } from '../../context/ports/change-bus.port.js';
+import type { EntityChange } from '../../context/ports/change-log.port.js';
 import { abortable } from './abortable.js';
 import { decodeChange } from './nats-change-codec.js';
 import {
@@ -29,6 +32,8 @@ export interface GroupConsumerOptions {
   ensureStream: () => Promise<void>;
   /** Messages pulled ahead of the handler. */
   prefetch: number;
+  /** Changes handed to the handler at once, at most. */
+  maxBatch: number;
   /** Delay before the first redelivery of a failed change; doubles each time, to 1 min. */
   retryDelayMs: number;
   logger?: BusLogger;
@@ -47,7 +52,7 @@ const GONE = new Set(['consumer_deleted', 'consumer_not_found', 'stream_not_foun
 
 export function startGroupConsumer(
   options: GroupConsumerOptions,
-  handler: ChangeHandler,
+  handler: ChangeBatchHandler,
 ): RunningGroupConsumer {
   const { group, connector, stream, consumer: spec, logger: log } = options;
   const stopping = new AbortController();
@@ -65,11 +70,26 @@ export function startGroupConsumer(
     markEstablished();
     void restartWhenGone(pulled);
     if (stopping.signal.aborted) pulled.stop();
+    const waiting: JsMsg[] = [];
+    let draining: Promise<void> | undefined;
+    const drain = async () => {
+      while (waiting.length > 0) await handle(waiting.splice(0, options.maxBatch));
+    };
     for await (const msg of pulled) {
       // Stopping: hand what was pulled ahead back at once rather than after ack_wait.
-      if (stopping.signal.aborted) settle(() => msg.nak());
-      else await handle(msg);
+      if (stopping.signal.aborted) {
+        settle(() => msg.nak());
+        continue;
+      }
+      waiting.push(msg);
+      draining ??= drain().finally(() => {
+        draining = undefined;
+      });
+      // A full batch waits: pull no further until it is being handled.
+      if (waiting.length >= options.maxBatch) await draining;
     }
+    await draining;
+    for (const msg of waiting.splice(0)) settle(() => msg.nak());
     // The server drops our open pull request once it has seen us unsubscribe; until then
     // it would still send us changes, which would wait out ack_wait to go elsewhere.
     if (stopping.signal.aborted)
@@ -86,28 +106,34 @@ export function startGroupConsumer(
     }
   }
 
-  async function handle(msg: JsMsg): Promise<void> {
-    const change = decodeChange(msg.data);
-    if (change === undefined) {
-      log?.error({ group, subject: msg.subject, streamSeq: msg.seq }, 'not a change; dropped');
-      settle(() => msg.term());
-      return;
+  async function handle(msgs: JsMsg[]): Promise<void> {
+    const batch: Array<{ msg: JsMsg; change: EntityChange }> = [];
+    for (const msg of msgs) {
+      const change = decodeChange(msg.data);
+      if (change !== undefined) batch.push({ msg, change });
+      else {
+        log?.error({ group, subject: msg.subject, streamSeq: msg.seq }, 'not a change; dropped');
+        settle(() => msg.term());
+      }
     }
+    if (batch.length === 0) return;
     const progress = setInterval(
-      () => settle(() => msg.working()),
+      () => batch.forEach(({ msg }) => settle(() => msg.working())),
       Math.max(100, Math.floor(spec.ackWaitMs / 3)),
     );
     try {
-      await handler(change);
-      settle(() => msg.ack());
+      await handler(batch.map(({ change }) => change));
+      for (const { msg } of batch) settle(() => msg.ack());
     } catch (error) {
-      const deliveries = msg.info.deliveryCount;
-      const delay = Math.min(MAX_RETRY_DELAY_MS, options.retryDelayMs * 2 ** (deliveries - 1));
-      log?.warn(
-        { err: error, group, seq: change.seq, deliveries, retryInMs: delay },
-        'change handler failed; the change will be delivered again',
-      );
-      settle(() => msg.nak(delay));
+      for (const { msg, change } of batch) {
+        const deliveries = msg.info.deliveryCount;
+        const delay = Math.min(MAX_RETRY_DELAY_MS, options.retryDelayMs * 2 ** (deliveries - 1));
+        log?.warn(
+          { err: error, group, seq: change.seq, deliveries, retryInMs: delay },
+          'change handler failed; the change will be delivered again',
+        );
+        settle(() => msg.nak(delay));
+      }
     } finally {
       clearInterval(progress);
     }

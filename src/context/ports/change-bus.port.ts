@@ -11,6 +11,8 @@
 import type { EntityChange } from './change-log.port.js';
 
 export type ChangeHandler = (change: EntityChange) => Promise<void>;
+/** Handles several changes, in publish order; they settle together. */
+export type ChangeBatchHandler = (changes: readonly EntityChange[]) => Promise<void>;
 
 export interface ChangeConsumer {
   stop(): Promise<void>;
@@ -31,5 +33,16 @@ export interface ChangeBus {
    * if it rejects, the change is delivered again later.
    */
   consume(group: string, handler: ChangeHandler): Promise<ChangeConsumer>;
+  /**
+   * As `consume`, but hands over the changes that wait for this consumer together, up to
+   * `maxBatch`, in publish order: a consumer that writes per change (the notification outbox)
+   * then writes once per batch. The batch is settled once `handler` resolves; if it
+   * rejects, every change of it is delivered again later.
+   */
+  consumeBatches(
+    group: string,
+    handler: ChangeBatchHandler,
+    options: { maxBatch: number },
+  ): Promise<ChangeConsumer>;
   close(): Promise<void>;
 }

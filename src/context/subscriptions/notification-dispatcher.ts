@@ -2,10 +2,10 @@
  * The consumer of the change bus (group `notifications`): for each committed entity change
  * it asks the index for the subscriptions that could care, runs the exact test
  * (shouldNotify) and throttling on those only, renders one Notification per subscription,
- * writes them to the outbox in one transaction and hands them to delivery straight from
- * memory. The change is settled (the handler resolves) only once the outbox rows are
- * committed; a change delivered twice produces its notifications once (the outbox is
- * unique per subscription and change seq).
+ * writes the notifications of a batch of changes to the outbox in one transaction and hands
+ * them to delivery straight from memory. The changes are settled (the handler resolves)
+ * only once the outbox rows are committed; a change delivered twice produces its
+ * notifications once (the outbox is unique per subscription and change seq).
  */
 import { randomUUID } from 'node:crypto';
 import { describeEntityChange } from '../../ngsi-ld/change/entity-change-events.js';
@@ -25,7 +25,7 @@ export interface NotificationDispatcherDeps {
 
 export function createNotificationDispatcher(
   deps: NotificationDispatcherDeps,
-): (change: EntityChange) => Promise<void> {
+): (changes: readonly EntityChange[]) => Promise<void> {
   const { registry, outbox, clock } = deps;
   /**
    * Last notification time of each throttled subscription (subscriptions.md §6.5), kept in
@@ -44,13 +44,18 @@ export function createNotificationDispatcher(
     return last !== undefined && now - last < seconds * 1000;
   }
 
-  return async function handleChange(change) {
+  /** The notifications one change makes; `sending` collects throttled subscriptions. */
+  async function notificationsOf(
+    change: EntityChange,
+    now: Date,
+    sending: Map<string, CompiledSubscription>,
+  ): Promise<NewOutboxNotification[]> {
     // A subscription written on another instance just before this change must be known.
     await registry.catchUp(change.subscriptionsVersion);
     const entity = change.current ?? change.previous;
-    if (entity === null || !registry.watchesTenant(change.tenant)) return;
+    if (entity === null || !registry.watchesTenant(change.tenant)) return [];
     const events = describeEntityChange(change.previous, change.current);
-    if (events.triggers.size === 0) return;
+    if (events.triggers.size === 0) return [];
     const types = new Set([...(change.previous?.type ?? []), ...(change.current?.type ?? [])]);
     const candidates = registry.candidates(
       change.tenant,
@@ -58,16 +63,17 @@ export function createNotificationDispatcher(
       types,
       events.changedAttributes,
     );
-    if (candidates.size === 0) return;
-    const now = clock();
+    if (candidates.size === 0) return [];
     const nowMs = now.getTime();
     const rows: NewOutboxNotification[] = [];
-    const throttling: CompiledSubscription[] = [];
     for (const compiled of candidates) {
       // Filters test the state after the change, or the last one of a deleted entity.
       if (!shouldNotify(compiled, events, entity, now)) continue;
-      if (throttled(compiled, nowMs)) continue;
-      if (compiled.subscription.throttling !== undefined) throttling.push(compiled);
+      if (compiled.subscription.throttling !== undefined) {
+        // An earlier change of the same batch counts as sent.
+        if (sending.has(throttleKey(compiled)) || throttled(compiled, nowMs)) continue;
+        sending.set(throttleKey(compiled), compiled);
+      }
       const context = await registry.contextOf(compiled);
       const data = [
         renderChangedEntity(
@@ -84,10 +90,19 @@ export function createNotificationDispatcher(
         }),
       );
     }
+    return rows;
+  }
+
+  return async function handleChanges(changes) {
+    const now = clock();
+    const sending = new Map<string, CompiledSubscription>();
+    const rows: NewOutboxNotification[] = [];
+    for (const change of changes) rows.push(...(await notificationsOf(change, now, sending)));
     if (lastSent.size > registry.size + 100) forgetDeleted();
+    // One outbox transaction for the whole batch of changes.
     await outbox.enqueue(rows);
     // Only once written: a change handled again after a failure is not throttled by itself.
-    for (const compiled of throttling) lastSent.set(throttleKey(compiled), nowMs);
+    for (const key of sending.keys()) lastSent.set(key, now.getTime());
   };
 
   function forgetDeleted(): void {

@@ -26,6 +26,11 @@ const PURGE_CHUNKS_PER_TICK = 20;
 
 /** The change-bus consumer group of notifications. */
 export const NOTIFICATIONS_GROUP = 'notifications';
+/**
+ * Changes handled together, their notifications written in one outbox transaction: under
+ * load the changes that arrive while one transaction commits share the next one.
+ */
+const NOTIFICATION_BATCH = 64;
 
 export interface NotificationSettings extends DeliverySettings {
   /** How often the tick runs. */
@@ -184,9 +189,10 @@ export function createSubscriptionRuntime(deps: SubscriptionRuntimeDeps): Subscr
     service,
     async start() {
       await registry.refresh();
-      consumer = await deps.changeBus.consume(
+      consumer = await deps.changeBus.consumeBatches(
         NOTIFICATIONS_GROUP,
         createNotificationDispatcher({ registry, outbox, clock }),
+        { maxBatch: NOTIFICATION_BATCH },
       );
       ticking = tick().finally(() => {
         ticking = undefined;
