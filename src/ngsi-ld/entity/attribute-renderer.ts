@@ -196,5 +196,5 @@ export function compactName(
   ctx: JsonLdContext,
 ): string {
   const name = ctx.compactIri(iri);
-  return name in taken ? iri : name;
+  return Object.hasOwn(taken, name) ? iri : name;
 }

@@ -47,6 +47,24 @@ describe('renderEntity (NGSI-LD 5.2.4, data-model.md §5)', () => {
     assert.deepEqual(out['location'], { type: 'GeoProperty', value: POINT });
   });
 
+  it('renderEntity compacts names that an object inherits (toString, constructor) like any other', () => {
+    const entity: Entity = {
+      id: 'urn:a:1',
+      type: [dc('A')],
+      ...STAMPS,
+      attrs: {
+        [dc('toString')]: [{ type: 'Property', value: 1 }],
+        [dc('constructor')]: [{ type: 'Property', value: 2 }],
+      },
+    };
+    assert.deepEqual(Object.keys(renderEntity(entity, ctx, normalized)), [
+      'id',
+      'type',
+      'toString',
+      'constructor',
+    ]);
+  });
+
   it('renderEntity renders several types and scopes as arrays', () => {
     const entity: Entity = {
       id: 'urn:a:1',
