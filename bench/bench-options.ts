@@ -17,6 +17,10 @@ export type ScenarioName = (typeof SCENARIOS)[number];
 export const CHANGE_SCENARIOS = ['notify-latency', 'subscription-scaling', 'history'] as const;
 export type ChangeScenarioName = (typeof CHANGE_SCENARIOS)[number];
 
+/** The benchmark of issue #4: MQTT ingest through the simulator (scenarios/ingest.scenario.ts). */
+export const INGEST_SCENARIOS = ['ingest'] as const;
+export type IngestScenarioName = (typeof INGEST_SCENARIOS)[number];
+
 export interface BenchOptions {
   adapters: Adapter[];
   /** Seconds of each measured load. */
@@ -32,8 +36,11 @@ export interface BenchOptions {
   upsertRuns: number;
   /** Instances of one attribute appended for the history scenarios. */
   historyInstances: number;
+  /** Seconds of the ingest run (60; quick 10) and its devices. */
+  ingestDurationSec: number;
+  ingestDevices: number;
   /** The scenarios to run (`--only a,b`); all when undefined. */
-  only: Array<ScenarioName | ChangeScenarioName> | undefined;
+  only: Array<ScenarioName | ChangeScenarioName | IngestScenarioName> | undefined;
   /** Administrative connection used to create and drop the benchmark databases. */
   postgresUrl: string;
   /** When set, the Civis servers run with --cpu-prof and write their profiles here. */
@@ -47,11 +54,13 @@ export interface BenchOptions {
 export const USAGE = `usage: npm run bench -- [options]
   --adapter sqlite|postgres|both   storage under test (default both)
   --quick                          smoke test: 2 s loads, 10,000 query entities, 100,000 history instances
-  --only <scenario>[,<scenario>…]  some of ${[...SCENARIOS, ...CHANGE_SCENARIOS].join(', ')}
+  --only <scenario>[,<scenario>…]  some of ${[...SCENARIOS, ...CHANGE_SCENARIOS, ...INGEST_SCENARIOS].join(', ')}
   --duration <s>                   seconds of each measurement (default 10, quick 2)
   --warmup <s>                     seconds of warm-up load (default 2, quick 0.5)
   --connections <n>                concurrent connections (default 50)
   --entities <n>                   entities stored for the query scenarios (default 100000)
+  --ingest-duration <s>            seconds of the ingest run (default 60, quick 10)
+  --ingest-devices <n>             devices of the ingest run (default 10000)
   --postgres-url <url>             admin connection (default postgres://postgres@127.0.0.1:5432/postgres)
   --profile <dir>                  run the Civis servers with --cpu-prof into <dir>
   --output <file>                  also write the JSON report to <file>
@@ -68,6 +77,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       warmup: { type: 'string' },
       connections: { type: 'string', default: '50' },
       entities: { type: 'string' },
+      'ingest-duration': { type: 'string' },
+      'ingest-devices': { type: 'string' },
       'postgres-url': {
         type: 'string',
         default: 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -82,7 +93,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   const quick = values.quick === true;
   const adapters = parseAdapters(values.adapter ?? 'both');
   const only = values.only?.split(',').map((name) => name.trim());
-  const known: readonly string[] = [...SCENARIOS, ...CHANGE_SCENARIOS];
+  const known: readonly string[] = [...SCENARIOS, ...CHANGE_SCENARIOS, ...INGEST_SCENARIOS];
   const unknown = only?.find((name) => !known.includes(name));
   if (unknown !== undefined) throw new UsageError(`--only: unknown scenario '${unknown}'`);
   const queryEntities = positive('entities', values.entities ?? (quick ? '10000' : '100000'));
@@ -95,7 +106,12 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     seedEntities: Math.min(10_000, queryEntities),
     upsertRuns: quick ? 5 : 20,
     historyInstances: quick ? 100_000 : 1_000_000,
-    only: only as Array<ScenarioName | ChangeScenarioName> | undefined,
+    ingestDurationSec: positive(
+      'ingest-duration',
+      values['ingest-duration'] ?? (quick ? '10' : '60'),
+    ),
+    ingestDevices: positive('ingest-devices', values['ingest-devices'] ?? '10000'),
+    only: only as BenchOptions['only'],
     postgresUrl: values['postgres-url'] ?? '',
     profileDir: values.profile,
     output: values.output,

@@ -2,6 +2,7 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { Adapter, ScenarioName } from './bench-options.js';
 import type { HistoryReport } from './scenarios/history.scenario.js';
+import type { IngestBaselineReport, IngestReport } from './scenarios/ingest.scenario.js';
 import type {
   NotificationLatencyReport,
   SubscriptionScalingReport,
@@ -81,6 +82,9 @@ export interface BenchReport {
   notifyLatency: NotificationLatencyReport[];
   subscriptionScaling: SubscriptionScalingReport[];
   history: HistoryReport[];
+  /** Issue #4: MQTT ingest of 10,000 simulated devices, and the same publisher on a bare broker. */
+  ingest: IngestReport[];
+  ingestBaseline: IngestBaselineReport | null;
   /** False when any request failed or answered non-2xx: the figures are then not valid. */
   valid: boolean;
   problems: string[];

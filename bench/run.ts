@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { benchAdapter } from './adapter-run.js';
 import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from './bench-options.js';
 import { note } from './progress.js';
+import { benchIngestAll } from './ingest-run.js';
 import { describeMachine, type BenchReport } from './report.js';
 import { benchBaseline } from './scenarios/baseline.scenario.js';
 import { printSummary } from './summary.js';
@@ -41,13 +42,19 @@ async function main(): Promise<number> {
       seedEntities: options.seedEntities,
       quick: options.quick,
     },
-    baseline: await benchBaseline(settings),
+    // The HTTP baseline serves the HTTP scenarios; the ingest run has a baseline of its own.
+    baseline:
+      options.only === undefined || options.only.some((s) => s !== 'ingest')
+        ? await benchBaseline(settings)
+        : null,
     results: [],
     rss: [],
     batchUpsert: [],
     notifyLatency: [],
     subscriptionScaling: [],
     history: [],
+    ingest: [],
+    ingestBaseline: null,
     valid: true,
     problems: [],
   };
@@ -60,6 +67,11 @@ async function main(): Promise<number> {
     if (adapterReport.subscriptionScaling)
       report.subscriptionScaling.push(adapterReport.subscriptionScaling);
     if (adapterReport.history) report.history.push(adapterReport.history);
+  }
+  if (options.only === undefined || options.only.includes('ingest')) {
+    const ingest = await benchIngestAll(options);
+    report.ingestBaseline = ingest.baseline;
+    report.ingest = ingest.results;
   }
   report.problems = findProblems(report);
   report.valid = report.problems.length === 0;
@@ -94,6 +106,14 @@ function findProblems(report: BenchReport): string[] {
     if (row.errors > 0 || row.non2xx > 0) {
       problems.push(`${row.name}: ${row.errors} errors, ${row.non2xx} non-2xx responses`);
     }
+  }
+  const ingestRuns = [
+    ...(report.ingestBaseline ? [{ name: 'ingest baseline', run: report.ingestBaseline.run }] : []),
+    ...report.ingest.map((r) => ({ name: `${r.adapter} ingest`, run: r.run })),
+  ];
+  for (const { name, run } of ingestRuns) {
+    if (run.failed > 0)
+      problems.push(`${name}: ${run.failed} messages failed ${JSON.stringify(run.failures)}`);
   }
   return problems;
 }

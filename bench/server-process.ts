@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CIVIS_MAIN = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
 const BASELINE_MAIN = fileURLToPath(new URL('./baseline-server.ts', import.meta.url));
+const BASELINE_BROKER_MAIN = fileURLToPath(new URL('./baseline-mqtt-broker.ts', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
 
 export interface ServerProcess {
@@ -27,13 +28,19 @@ export function startCivisServer(
 ): Promise<ServerProcess> {
   const nodeArgs = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
   // Listening is logged at info; request lines are debug, so info costs nothing under load.
-  const args = ['start', '--port', '0', '--host', '127.0.0.1', '--log-level', 'info'];
+  const args = ['start', '--port', '0', '--host', '127.0.0.1', '--log-level', 'info', '--no-demo'];
+  args.push('--mqtt-port', '0');
   return startServer([...nodeArgs, CIVIS_MAIN, ...args, ...storageArgs], 'Civis is listening');
 }
 
 /** The minimal Fastify server that gives the ceiling of the HTTP stack (baseline-server.ts). */
 export function startBaselineServer(): Promise<ServerProcess> {
   return startServer(['--import', 'tsx', BASELINE_MAIN], 'Baseline is listening');
+}
+
+/** A bare aedes MQTT broker that writes nothing (baseline-mqtt-broker.ts), for the ingest bench. */
+export function startBaselineMqttBroker(): Promise<ServerProcess> {
+  return startServer(['--import', 'tsx', BASELINE_BROKER_MAIN], 'Baseline broker is listening');
 }
 
 function startServer(args: string[], readyMessage: string): Promise<ServerProcess> {

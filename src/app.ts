@@ -20,6 +20,12 @@ import { buildOpenApiDocument } from './api/ngsi-ld/openapi.js';
 import type { RouteSpec } from './api/ngsi-ld/route-spec.js';
 import { installErrorHandling } from './api/http/error-handler.js';
 import { MEDIA_JSON, MEDIA_JSON_LD, MEDIA_MERGE_PATCH } from './api/http/media-types.js';
+import { deviceHealthRoutes } from './api/iot/device-health.routes.js';
+import { registerIotRoutes } from './api/iot/iot-route-spec.js';
+import { lorawanRoutes } from './api/iot/lorawan.routes.js';
+import { provisioningRoutes } from './api/iot/provisioning.routes.js';
+import { ingestRejectionRoutes } from './api/iot/ingest-rejections.routes.js';
+import { southboundHttpRoutes } from './api/iot/southbound-http.routes.js';
 import { healthRoutes } from './api/platform/health.routes.js';
 import {
   notificationStreamRoutes,
@@ -41,6 +47,15 @@ import {
   notificationSettings,
   type NotificationSettings,
 } from './context/subscriptions/subscription-runtime.js';
+import { createDeviceDirectory } from './ingest/devices/device-directory.js';
+import { createProvisioningService } from './ingest/devices/provisioning.service.js';
+import type { DeviceStore } from './ingest/ports/device-store.port.js';
+import { createCommandDispatcher } from './ingest/commands/command.dispatcher.js';
+import { createHttpCommandTransport } from './ingest/commands/http-command.transport.js';
+import { createIngestRuntime } from './ingest/ingest-runtime.js';
+import { createDeviceHealthMonitor } from './ingest/health/device-health.monitor.js';
+import type { DeviceAgent, DeviceDirectory } from './ingest/ingest.types.js';
+import type { RejectionStore } from './ingest/ports/rejection-store.port.js';
 import { invalidRequest, unsupportedMediaType } from './ngsi-ld/problem-details.js';
 import type { CivisConfig } from './platform/config/config.schema.js';
 
@@ -64,6 +79,12 @@ export interface AppDeps {
   historyStore: HistoryStore;
   /** Notification pipeline settings beyond the configuration (tests shorten the timers). */
   notificationOverrides?: Partial<NotificationSettings>;
+  /** The device registry: with it, the IoT Agent provisioning API (/iot/services, /iot/devices). */
+  deviceStore?: DeviceStore;
+  /** Dead letters of rejected device messages; default in memory (docs/ingest.md). */
+  rejectionStore?: RejectionStore;
+  /** Southbound agents (MQTT broker or client…): started on ready, stopped on close. */
+  deviceAgents?: DeviceAgent[];
 }
 
 export type AppConfig = Pick<
@@ -79,6 +100,12 @@ export type AppConfig = Pick<
   | 'temporalMaxInstances'
   | 'temporalRetention'
   | 'temporalRetentionIntervalMs'
+  | 'ingestQueueCapacity'
+  | 'ingestBatchSize'
+  | 'ingestLingerMs'
+  | 'ingestMaxPayloadBytes'
+  | 'ingestRejectionCapacity'
+  | 'deviceHealthIntervalMs'
 >;
 
 export function ngsiLdRouteTable(
@@ -99,6 +126,14 @@ export function ngsiLdRouteTable(
   ];
 }
 
+/** The directory of an app without a device registry: every device is unknown. */
+const NO_DEVICES: DeviceDirectory = {
+  findByApikey: async () => undefined,
+  findByDevEui: async () => undefined,
+  findByEntity: async () => undefined,
+  listAll: async () => [],
+};
+
 export async function buildApp(config: AppConfig, deps: AppDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -112,7 +147,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
       request.log.debug(
         {
           method: request.method,
-          url: request.url,
+          // Without the query string: device requests carry their apikey in it (k=).
+          url: request.url.split('?', 1)[0],
           statusCode: reply.statusCode,
           ms: reply.elapsedTime,
         },
@@ -195,6 +231,74 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
     resolveContext: (raw) => deps.contexts.resolve(raw),
     assertTenantExists: (tenant) => entities.assertTenantExists(tenant),
   });
+  // Device registry and provisioning (docs/iot-provisioning.md): the directory is the
+  // transports' cached view of the registry; provisioning writes go through `entities`.
+  const deviceDirectory =
+    deps.deviceStore === undefined ? undefined : createDeviceDirectory({ store: deps.deviceStore });
+  if (deps.deviceStore !== undefined) {
+    const provisioning = createProvisioningService({
+      store: deps.deviceStore,
+      entities,
+      contexts: deps.contexts,
+      directory: deviceDirectory,
+      clock: deps.clock,
+      log: deps.logger.child({ component: 'provisioning' }),
+    });
+    registerIotRoutes(
+      app,
+      provisioningRoutes({
+        provisioning,
+        paging: { defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize },
+      }),
+    );
+  }
+  // The acquisition layer (docs/ingest.md): agents and the HTTP southbound API hand
+  // measurements to the sink, which writes them through `entities`; refusals are recorded.
+  const ingest = createIngestRuntime({
+    entities,
+    contexts: deps.contexts,
+    directory: deviceDirectory ?? NO_DEVICES,
+    ...(deps.rejectionStore === undefined ? {} : { rejectionStore: deps.rejectionStore }),
+    rejectionCapacity: config.ingestRejectionCapacity,
+    clock: deps.clock,
+    log: deps.logger.child({ component: 'ingest' }),
+    settings: {
+      capacity: config.ingestQueueCapacity,
+      batchSize: config.ingestBatchSize,
+      lingerMs: config.ingestLingerMs,
+    },
+  });
+  await southboundHttpRoutes(app, {
+    runtime: ingest.runtime,
+    maxPayloadBytes: config.ingestMaxPayloadBytes,
+  });
+  ingestRejectionRoutes(app, { rejections: ingest.runtime.rejections });
+  // Device commands (docs/mqtt-and-commands.md): NGSI-LD writes of a command attribute go
+  // out through the transport the MQTT agent registered, or by HTTP push.
+  ingest.runtime.registerCommandTransport(
+    createHttpCommandTransport({ acknowledge: ingest.runtime.acknowledgeCommand }),
+  );
+  const commands = createCommandDispatcher({
+    bus: deps.changeBus,
+    directory: deviceDirectory ?? NO_DEVICES,
+    entities,
+    contexts: deps.contexts,
+    transports: (kind) => ingest.runtime.commandTransport(kind),
+    clock: deps.clock,
+    log: deps.logger.child({ component: 'device-commands' }),
+  });
+  app.addHook('onReady', () => commands.start());
+  app.addHook('onClose', () => commands.stop());
+  // LoRaWAN webhooks and device health (docs/lorawan-and-device-health.md).
+  lorawanRoutes(app, { runtime: ingest.runtime, maxPayloadBytes: config.ingestMaxPayloadBytes });
+  const deviceHealth = createDeviceHealthMonitor({
+    runtime: ingest.runtime,
+    entities,
+    contexts: deps.contexts,
+    intervalMs: config.deviceHealthIntervalMs,
+    log: deps.logger.child({ component: 'device-health' }),
+  });
+  deviceHealthRoutes(app, { health: deviceHealth });
   const openApi = buildOpenApiDocument(routes, deps.version);
   app.get(`${NGSI_LD_PREFIX}/openapi.json`, async () => openApi);
   healthRoutes(app, { entityStore: deps.entityStore, version: deps.version });
@@ -215,5 +319,12 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   });
   app.addHook('onReady', () => relay.start());
   app.addHook('onClose', () => relay.stop());
+  // Closes after the ingest runtime (below) drained the sink, so its last counts are flushed.
+  app.addHook('onReady', async () => deviceHealth.start());
+  app.addHook('onClose', () => deviceHealth.stop());
+  // Registered last so that it closes first: agents stop, then the sink drains while the
+  // relay still publishes what it writes.
+  app.addHook('onReady', () => ingest.start(deps.deviceAgents ?? []));
+  app.addHook('onClose', () => ingest.stop());
   return app;
 }

@@ -13,16 +13,22 @@ import { createNotificationSenders } from './adapters/notify/notification-sender
 import { createPostgresStores } from './adapters/postgres/postgres-stores.js';
 import { createSqliteStores } from './adapters/sqlite/sqlite-stores.js';
 import { createJsonLdContextService } from './context/json-ld-context.service.js';
+import { registerImportCommand } from './ingest/importers/import.command.js';
+import { createMqttAgent } from './ingest/mqtt/mqtt-agent.factory.js';
+import { startDemoSimulator } from './ingest/simulator/demo-simulator.js';
+import { registerSimulateCommand } from './ingest/simulator/simulate.command.js';
 import { ConfigError, loadConfig } from './platform/config/config.loader.js';
 import type { CivisConfig } from './platform/config/config.schema.js';
 import { createLogger } from './platform/logging/logger.js';
 import { readVersion } from './platform/version.js';
 
 async function openStores(config: CivisConfig) {
-  if (config.databaseUrl) return createPostgresStores({ url: config.databaseUrl });
+  const rejectionCapacity = config.ingestRejectionCapacity;
+  if (config.databaseUrl)
+    return createPostgresStores({ url: config.databaseUrl, rejectionCapacity });
   const dir = resolve(config.dataDir);
   mkdirSync(dir, { recursive: true });
-  return createSqliteStores({ path: join(dir, 'civis.db') });
+  return createSqliteStores({ path: join(dir, 'civis.db'), rejectionCapacity });
 }
 
 export async function startPlatform(
@@ -64,6 +70,8 @@ export async function startPlatform(
     entityStore: stores.entityStore,
     subscriptionStore: stores.subscriptionStore,
     historyStore: stores.historyStore,
+    deviceStore: stores.deviceStore,
+    rejectionStore: stores.rejectionStore,
     changeLog: stores.changeLog,
     changeBus,
     contexts,
@@ -72,6 +80,7 @@ export async function startPlatform(
     version,
     notificationSenders: notifications.senders,
     notificationHub: notifications.hub,
+    deviceAgents: [createMqttAgent(config, logger.child({ component: 'mqtt' }))],
   });
   const url = await app.listen({ port: config.port, host: config.host });
   logger.info(
@@ -83,15 +92,41 @@ export async function startPlatform(
     },
     'Civis is listening',
   );
+  // The demo city: on by default with the embedded SQLite (a fresh install shows a living
+  // town), off with PostgreSQL (a production database gets no fake devices unless asked).
+  const demo =
+    (config.demo ?? config.databaseUrl === undefined)
+      ? startDemoSimulator({
+          url: loopbackUrl(url),
+          // Through the embedded broker when there is one at a known port, else HTTP only.
+          mqttUrl:
+            config.mqttUrl === undefined && config.mqttPort !== 0
+              ? `mqtt://${loopbackHost(config.mqttHost)}:${config.mqttPort}`
+              : undefined,
+          logger: logger.child({ component: 'demo' }),
+        })
+      : undefined;
   return {
     url,
     stop: async () => {
+      await demo?.stop();
       await app.close();
       await notifications.close();
       await changeBus.close();
       await stores.close();
     },
   };
+}
+
+/** A bind address as the process itself reaches it (a wildcard bind through loopback). */
+function loopbackHost(host: string): string {
+  return ['0.0.0.0', '[::]', '::', ''].includes(host) ? '127.0.0.1' : host;
+}
+
+function loopbackUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.hostname = loopbackHost(parsed.hostname);
+  return parsed.origin;
 }
 
 function program(): Command {
@@ -109,7 +144,10 @@ function program(): Command {
     .option('--data-dir <dir>', 'folder of the embedded SQLite database (default ./data)')
     .option('--database-url <url>', 'postgres://… to use PostgreSQL')
     .option('--bus-url <url>', 'nats://… to carry changes over NATS JetStream')
+    .option('--mqtt-port <port>', 'port of the embedded MQTT broker (default 1883)')
+    .option('--mqtt-url <url>', 'mqtt://… of an external MQTT broker instead of the embedded one')
     .option('--config <file>', 'configuration file (default ./civis.config.json when present)')
+    .option('--no-demo', 'do not simulate the demo city (docs/simulator.md)')
     .addOption(
       new Option('--log-level <level>', 'log level').choices([
         'fatal',
@@ -128,8 +166,11 @@ function program(): Command {
         dataDir?: string;
         databaseUrl?: string;
         busUrl?: string;
+        mqttPort?: string;
+        mqttUrl?: string;
         config?: string;
         logLevel?: string;
+        demo?: boolean;
       }) => {
         let config: CivisConfig;
         try {
@@ -141,7 +182,11 @@ function program(): Command {
               dataDir: options.dataDir,
               databaseUrl: options.databaseUrl,
               busUrl: options.busUrl,
+              mqttPort: options.mqttPort,
+              mqttUrl: options.mqttUrl,
               logLevel: options.logLevel,
+              // commander sets demo to true unless --no-demo: only the flag counts.
+              demo: options.demo === false ? false : undefined,
             },
           });
         } catch (error) {
@@ -162,6 +207,8 @@ function program(): Command {
         process.once('SIGTERM', shutdown);
       },
     );
+  registerSimulateCommand(cli);
+  registerImportCommand(cli);
   return cli;
 }
 

@@ -74,6 +74,7 @@ export const nonexistentTenant = ngsiLd('NonexistentTenant', 'Tenant not found',
 export const noMultiTenantSupport = ngsiLd('NoMultiTenantSupport', 'No multi-tenant support', 501);
 
 /** HTTP-level errors without an NGSI-LD type of their own (documented in docs/errors.md). */
+export const unauthorized = civis('Unauthorized', 'Unauthorized', 401);
 export const methodNotAllowed = civis('MethodNotAllowed', 'Method not allowed', 405);
 export const notAcceptable = civis('NotAcceptable', 'Not acceptable', 406);
 export const lengthRequired = civis('LengthRequired', 'Length required', 411);
@@ -81,6 +82,17 @@ export const payloadTooLarge = civis('PayloadTooLarge', 'Request body too large'
 export const unsupportedMediaType = civis('UnsupportedMediaType', 'Unsupported media type', 415);
 export const notImplemented = civis('NotImplemented', 'Not implemented', 501);
 export const serviceUnavailable = civis('ServiceUnavailable', 'Service unavailable', 503);
+
+/** The ingest queue is full (docs/ingest.md): the device should retry after the pause given. */
+export function ingestSaturated(detail: string, retryAfterSeconds = 1): ProblemDetails {
+  return new ProblemDetails({
+    type: CIVIS_ERRORS + 'IngestSaturated',
+    title: 'Ingest saturated',
+    detail,
+    status: 503,
+    extras: { retryAfterSeconds },
+  });
+}
 
 export function isProblemDetails(error: unknown): error is ProblemDetails {
   return error instanceof ProblemDetails;

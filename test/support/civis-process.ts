@@ -14,7 +14,15 @@ export interface CivisProcess {
 
 export function runCivis(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    env: { ...process.env, CIVIS_LOG_LEVEL: 'info', ...env },
+    // No demo city unless a test asks for it: its devices would mix with the test's data.
+    // Nor the embedded MQTT broker on 1883 (Mosquitto may hold it): any free port.
+    env: {
+      ...process.env,
+      CIVIS_LOG_LEVEL: 'info',
+      CIVIS_DEMO: 'false',
+      CIVIS_MQTT_PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

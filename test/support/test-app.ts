@@ -12,9 +12,11 @@ import {
 } from '../../src/adapters/notify/sse-notification-hub.js';
 import { createInProcessChangeBus } from '../../src/context/in-process-change-bus.js';
 import type { NotificationSender } from '../../src/context/ports/notification-sender.port.js';
+import type { DeviceAgent } from '../../src/ingest/ingest.types.js';
 import type { NotificationSettings } from '../../src/context/subscriptions/subscription-runtime.js';
 import { createJsonLdContextService } from '../../src/context/json-ld-context.service.js';
 import type { ContextDocumentLoader } from '../../src/context/ports/context-document-loader.port.js';
+import type { DeviceStore } from '../../src/ingest/ports/device-store.port.js';
 import { ldContextNotAvailable } from '../../src/ngsi-ld/problem-details.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
 import {
@@ -45,6 +47,8 @@ export interface TestApp {
   notificationHub: SseNotificationHub;
   /** The recording notification transport (unless others were given). */
   notifications: RecordingNotificationSender;
+  /** The device registry behind /iot/services and /iot/devices. */
+  deviceStore: DeviceStore;
   request(options: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
@@ -61,12 +65,20 @@ export const DEFAULT_TEST_CONFIG: AppConfig = {
   temporalMaxInstances: 10_000,
   temporalRetention: [],
   temporalRetentionIntervalMs: 3_600_000,
+  ingestQueueCapacity: 10_000,
+  ingestBatchSize: 500,
+  ingestLingerMs: 2,
+  ingestMaxPayloadBytes: 64 * 1024,
+  ingestRejectionCapacity: 10_000,
+  deviceHealthIntervalMs: 60_000,
 };
 
 export interface TestAppOptions {
   /** Default: the recording sender (http, https, mqtt, mqtts) and the SSE hub. */
   notificationSenders?: NotificationSender[];
   notificationOverrides?: Partial<NotificationSettings>;
+  /** Southbound agents started with the app (MQTT…). */
+  deviceAgents?: DeviceAgent[];
 }
 
 export async function createTestApp(
@@ -108,6 +120,9 @@ export async function createTestApp(
       notificationHub,
       subscriptionStore: stores.subscriptionStore,
       historyStore: stores.historyStore,
+      rejectionStore: stores.rejectionStore,
+      ...(options.deviceAgents === undefined ? {} : { deviceAgents: options.deviceAgents }),
+      deviceStore: stores.deviceStore,
       notificationSenders: options.notificationSenders ?? [notifications, notificationHub],
       // Retries and claims every 50 ms instead of every second.
       notificationOverrides: { pollIntervalMs: 50, ...options.notificationOverrides },
@@ -119,6 +134,7 @@ export async function createTestApp(
     remoteContexts,
     notificationHub,
     notifications,
+    deviceStore: stores.deviceStore,
     request: (options) => app.inject(options),
     close: async () => {
       await app.close();

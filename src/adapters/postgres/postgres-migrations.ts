@@ -6,6 +6,8 @@
 import type { SqlMigration } from '../sql/sql-migration.js';
 import { HISTORY_MIGRATION } from './postgres-history-schema.js';
 import { SUBSCRIPTION_MIGRATION } from './postgres-subscription-schema.js';
+import { DEVICE_MIGRATION } from './postgres-device-schema.js';
+import { REJECTION_MIGRATION } from './postgres-rejection-schema.js';
 
 /** Characters of `str` held by its b-tree index: a b-tree entry cannot exceed ~2.7 kB. */
 export const STR_INDEX_PREFIX = 200;
@@ -112,4 +114,6 @@ export const POSTGRES_MIGRATIONS: readonly SqlMigration[] = [
     // The subscriptions' version each change committed against (EntityChange).
     statements: [`ALTER TABLE entity_changes ADD COLUMN subscriptions_version bigint`],
   },
+  DEVICE_MIGRATION,
+  REJECTION_MIGRATION,
 ];

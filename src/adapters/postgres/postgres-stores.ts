@@ -7,14 +7,18 @@ import type { EntityStore } from '../../context/ports/entity-store.port.js';
 import type { HistoryStore } from '../../context/ports/history-store.port.js';
 import type { JsonLdContextStore } from '../../context/ports/json-ld-context-store.port.js';
 import type { SubscriptionStore } from '../../context/ports/subscription-store.port.js';
+import type { DeviceStore } from '../../ingest/ports/device-store.port.js';
+import type { RejectionStore } from '../../ingest/ports/rejection-store.port.js';
 import { createPostgresChangeLog } from './postgres-change-log.js';
 import { connectPostgres, migratePostgres } from './postgres-database.js';
+import { createPostgresDeviceStore } from './postgres-device-store.js';
 import { createPostgresEntityStore } from './postgres-entity-store.js';
 import { createHistoryPartitions } from './postgres-history-partitions.js';
 import { createHistoryStatistics } from './postgres-history-statistics.js';
 import { createPostgresHistoryStore } from './postgres-history-store.js';
 import { createPostgresHistoryWriter } from './postgres-history-writer.js';
 import { createPostgresJsonLdContextStore } from './postgres-json-ld-context-store.js';
+import { createPostgresRejectionStore } from './postgres-rejection-store.js';
 import { createPostgresSubscriptionStore } from './postgres-subscription-store.js';
 
 export interface PostgresStores {
@@ -23,6 +27,10 @@ export interface PostgresStores {
   changeLog: ChangeLog;
   subscriptionStore: SubscriptionStore;
   historyStore: HistoryStore;
+  /** The device registry (ingest). */
+  deviceStore: DeviceStore;
+  /** Dead letters of the acquisition layer, the newest `rejectionCapacity` kept. */
+  rejectionStore: RejectionStore;
   /** Ends the pool after running queries finish; calling it again does nothing. */
   close(): Promise<void>;
 }
@@ -32,6 +40,8 @@ export interface PostgresStoreOptions {
   url: string;
   /** Pool size; default 10. */
   maxConnections?: number;
+  /** Rejected device messages kept (default 10,000). */
+  rejectionCapacity?: number;
 }
 
 export async function createPostgresStores(options: PostgresStoreOptions): Promise<PostgresStores> {
@@ -55,6 +65,10 @@ export async function createPostgresStores(options: PostgresStoreOptions): Promi
     changeLog,
     contextStore: createPostgresJsonLdContextStore(sql),
     subscriptionStore: createPostgresSubscriptionStore(sql),
+    deviceStore: createPostgresDeviceStore(sql),
+    rejectionStore: createPostgresRejectionStore(sql, {
+      capacity: options.rejectionCapacity ?? 10_000,
+    }),
     close,
   };
 }

@@ -5,6 +5,8 @@
 import type { SqlMigration } from '../sql/sql-migration.js';
 import { HISTORY_MIGRATION } from './sqlite-history-schema.js';
 import { SUBSCRIPTION_MIGRATION } from './sqlite-subscription-schema.js';
+import { DEVICE_MIGRATION } from './sqlite-device-schema.js';
+import { REJECTION_MIGRATION } from './sqlite-rejection-schema.js';
 
 export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
   {
@@ -125,4 +127,6 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
     // The subscriptions' version each change committed against (EntityChange).
     statements: [`ALTER TABLE entity_changes ADD COLUMN subscriptions_version INTEGER`],
   },
+  DEVICE_MIGRATION,
+  REJECTION_MIGRATION,
 ];

@@ -31,6 +31,19 @@ export interface CivisConfig {
   temporalMaxInstances: number;
   temporalRetention: RetentionRule[];
   temporalRetentionIntervalMs: number;
+  ingestQueueCapacity: number;
+  ingestBatchSize: number;
+  ingestLingerMs: number;
+  ingestMaxPayloadBytes: number;
+  ingestRejectionCapacity: number;
+  /** Run the demo city simulator in process; undefined: on with SQLite, off with PostgreSQL. */
+  demo: boolean | undefined;
+  mqttPort: number;
+  mqttHost: string;
+  mqttUrl: string | undefined;
+  mqttClientId: string | undefined;
+  mqttSharedGroup: string;
+  deviceHealthIntervalMs: number;
 }
 
 type Kind =
@@ -39,6 +52,7 @@ type Kind =
   | 'url'
   | 'postgresUrl'
   | 'natsUrl'
+  | 'mqttUrl'
   | 'natsName'
   | 'positiveInt'
   | 'boolean'
@@ -231,6 +245,98 @@ export const SETTINGS: readonly SettingSpec[] = [
     default: 60 * 60 * 1000,
     description: 'Time between two runs of the history retention rules',
   },
+  {
+    key: 'ingestQueueCapacity',
+    env: 'CIVIS_INGEST_QUEUE_CAPACITY',
+    kind: 'positiveInt',
+    default: 10_000,
+    description:
+      'Device measurements waiting to be written at most; beyond, devices are told to retry (503, docs/ingest.md)',
+  },
+  {
+    key: 'ingestBatchSize',
+    env: 'CIVIS_INGEST_BATCH_SIZE',
+    kind: 'positiveInt',
+    default: 500,
+    description: 'Device measurements written in one transaction at most',
+  },
+  {
+    key: 'ingestLingerMs',
+    env: 'CIVIS_INGEST_LINGER_MS',
+    kind: 'positiveInt',
+    default: 5,
+    description: 'How long an idle ingest queue waits for more measurements before writing',
+  },
+  {
+    key: 'ingestMaxPayloadBytes',
+    env: 'CIVIS_INGEST_MAX_PAYLOAD_BYTES',
+    kind: 'positiveInt',
+    default: 256 * 1024,
+    description:
+      'Largest device message (HTTP body, MQTT payload); larger ones are rejected as oversized',
+  },
+  {
+    key: 'ingestRejectionCapacity',
+    env: 'CIVIS_INGEST_REJECTION_CAPACITY',
+    kind: 'positiveInt',
+    default: 10_000,
+    description: 'Rejected device messages kept for GET /api/ingest/rejections (the newest)',
+  },
+  {
+    key: 'demo',
+    env: 'CIVIS_DEMO',
+    kind: 'boolean',
+    default: undefined,
+    description:
+      'Simulate the demo city (120 devices of every vertical, docs/simulator.md) in process; default on with the embedded SQLite, off with PostgreSQL',
+  },
+  {
+    key: 'mqttPort',
+    env: 'CIVIS_MQTT_PORT',
+    kind: 'port',
+    default: 1883,
+    description:
+      'Port of the embedded MQTT broker for devices (not started when CIVIS_MQTT_URL is set; docs/mqtt-and-commands.md)',
+  },
+  {
+    key: 'mqttHost',
+    env: 'CIVIS_MQTT_HOST',
+    kind: 'string',
+    default: '0.0.0.0',
+    description: 'Address the embedded MQTT broker binds to',
+  },
+  {
+    key: 'mqttUrl',
+    env: 'CIVIS_MQTT_URL',
+    kind: 'mqttUrl',
+    default: undefined,
+    description:
+      'mqtt://[user:pass@]host:1883 (or mqtts://) of an external broker (Mosquitto, EMQX…) that devices publish to, instead of the embedded one',
+  },
+  {
+    key: 'mqttClientId',
+    env: 'CIVIS_MQTT_CLIENT_ID',
+    kind: 'string',
+    default: undefined,
+    description:
+      'Client id of this instance at the external broker, stable across restarts and unique per instance; default civis-<host name>',
+  },
+  {
+    key: 'mqttSharedGroup',
+    env: 'CIVIS_MQTT_SHARED_GROUP',
+    kind: 'string',
+    default: 'civis',
+    description:
+      'Shared subscription group ($share/<group>/…) in which the instances of one deployment split the device messages of the external broker',
+  },
+  {
+    key: 'deviceHealthIntervalMs',
+    env: 'CIVIS_DEVICE_HEALTH_INTERVAL_MS',
+    kind: 'positiveInt',
+    default: 60_000,
+    description:
+      'Time between two device health runs: lastSeen and message counts flushed to the Device entities, stale devices alerted (docs/lorawan-and-device-health.md)',
+  },
 ];
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -279,6 +385,17 @@ export function coerceSetting(
           return { error: 'must be nats://host:port (or tls://host:port) URLs, comma-separated' };
       }
       return { value: text };
+    }
+    case 'mqttUrl': {
+      let url: URL;
+      try {
+        url = new URL(String(text));
+      } catch {
+        return { error: 'must be an mqtt:// or mqtts:// URL' };
+      }
+      return (url.protocol === 'mqtt:' || url.protocol === 'mqtts:') && url.hostname !== ''
+        ? { value: text }
+        : { error: 'must be mqtt://host:port or mqtts://host:port' };
     }
     case 'natsName':
       // JetStream stream names: no whitespace, '.', '*', '>' or path separators.

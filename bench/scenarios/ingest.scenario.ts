@@ -1,0 +1,257 @@
+/**
+ * The ingest benchmark of issue #4, for one storage adapter: a fresh Civis with its embedded
+ * MQTT broker, 10,000 devices provisioned through the IoT Agent API (IoTA-JSON, 3 attributes:
+ * a sequence number, temperature, humidity), each connected as itself, publishing with QoS 1
+ * at the target rate (20,000/s SQLite, 10,000/s PostgreSQL) for the duration. The publisher
+ * is the simulator's (src/ingest/simulator), in the bench process.
+ *
+ * Measured: messages published and acknowledged (a PUBACK leaves once the write is durable),
+ * measurements written (history instances counted afterwards), lost = acknowledged − written
+ * (must be 0), the written rate, publication → acknowledgement latency of every message,
+ * publication → visible in an NGSI-LD query for sampled messages (target p99 < 200 ms), and
+ * the server's RSS every second. The baseline runs the same publisher against a bare aedes
+ * broker that writes nothing.
+ */
+import { performance } from 'node:perf_hooks';
+import { indexCity } from '../../src/ingest/simulator/demo-city.model.js';
+import { loadDemoCity } from '../../src/ingest/simulator/demo-city.loader.js';
+import { buildFleet, type Fleet } from '../../src/ingest/simulator/fleet.js';
+import { createMqttPublisher } from '../../src/ingest/simulator/mqtt-publisher.js';
+import { provisionFleet } from '../../src/ingest/simulator/provisioning.client.js';
+import type { Publisher } from '../../src/ingest/simulator/publisher.js';
+import { startSimulation, type SimulationOptions } from '../../src/ingest/simulator/simulation.js';
+import type { Adapter } from '../bench-options.js';
+import { countWritten, createVisibilityProbes } from '../ingest-visibility.js';
+import { note } from '../progress.js';
+import type { ServerProcess } from '../server-process.js';
+import { percentiles, round2, type Percentiles } from '../stats.js';
+
+export const INGEST_DEVICES = 10_000;
+const SEQUENCE = 'sequenceNumber';
+const ENTITY_TYPE = 'BenchmarkSensor';
+/** Sampled visibility probes per second (at most 16 at a time). */
+const PROBES_PER_SEC = 50;
+const WARMUP_RATE = 5_000;
+
+export function ingestTargetRate(adapter: Adapter): number {
+  return adapter === 'postgres' ? 10_000 : 20_000;
+}
+
+export interface PublishRun {
+  targetRate: number;
+  durationSec: number;
+  sent: number;
+  acked: number;
+  failed: number;
+  failures: Record<string, number>;
+  publishedPerSec: number;
+  /** Publication → PUBACK, every message. */
+  ackLatencyMs: Percentiles;
+  /** Acknowledgements in each second of the run. */
+  ackedPerSecond: number[];
+}
+
+export interface IngestReport {
+  adapter: Adapter;
+  devices: number;
+  attributesPerMessage: number;
+  run: PublishRun;
+  written: { measurements: number; entities: number; perSec: number };
+  /** Acknowledged but not written (must be 0). */
+  lost: number;
+  /** Publication → the value shows in GET /entities/{id}, sampled. */
+  visibleLatencyMs: Percentiles & { samples: number; timeouts: number };
+  rss: {
+    everySecondMiB: number[];
+    firstMiB: number;
+    maxMiB: number;
+    lastMiB: number;
+    growthMiBPerMin: number;
+  };
+  target: { minWrittenPerSec: number; lost: 0; maxVisibleP99Ms: number };
+  met: boolean;
+}
+
+export interface IngestBaselineReport {
+  broker: 'aedes (no writes)';
+  devices: number;
+  run: PublishRun;
+}
+
+export function benchFleet(devices: number): Fleet {
+  return buildFleet({
+    seed: 1,
+    devices,
+    kinds: ['benchmark'],
+    transport: 'mqtt',
+    prefix: 'bench',
+    city: indexCity(loadDemoCity()),
+  });
+}
+
+/** Connects every device (one message each, not measured), then the measured run. */
+async function publish(
+  mqttUrl: string,
+  fleet: Fleet,
+  settings: { rate: number; durationSec: number },
+  hooks: Pick<SimulationOptions, 'onSent'> = {},
+  beforeRun: () => Promise<void> = async () => undefined,
+): Promise<PublishRun> {
+  const mqtt = createMqttPublisher({
+    url: mqttUrl,
+    auth: { mode: 'device' },
+    qos: 1,
+    connectConcurrency: 200,
+  });
+  const devices = fleet.devices.length;
+  const keepOpen: Publisher = {
+    publish: (d, p) => mqtt.publish(d, p),
+    close: async () => undefined,
+  };
+  const warmupRate = Math.min(WARMUP_RATE, settings.rate);
+  note(`ingest: connecting ${devices.toLocaleString('en')} devices (one message each)`);
+  const warmup = await startSimulation({
+    fleet,
+    timezone: 'UTC',
+    rate: warmupRate,
+    durationSec: devices / warmupRate,
+    timeScale: 1,
+    maxInFlight: 20_000,
+    mqtt: keepOpen,
+  }).done;
+  if (warmup.failed > 0)
+    throw new Error(
+      `ingest warm-up: ${warmup.failed} messages failed: ${JSON.stringify(warmup.failures)}`,
+    );
+  await beforeRun();
+
+  const ackLatencies: number[] = [];
+  const ackedPerSecond: number[] = [];
+  const started = performance.now();
+  note(`ingest: ${settings.rate.toLocaleString('en')} messages/s for ${settings.durationSec} s`);
+  const run = await startSimulation({
+    fleet,
+    timezone: 'UTC',
+    rate: settings.rate,
+    durationSec: settings.durationSec,
+    timeScale: 1,
+    maxInFlight: 50_000,
+    mqtt,
+    drainTimeoutMs: 30_000,
+    onSent: hooks.onSent,
+    onAcked: (_device, _reading, sentAt) => {
+      const now = performance.now();
+      ackLatencies.push(now - sentAt);
+      const second = Math.floor((now - started) / 1000);
+      ackedPerSecond[second] = (ackedPerSecond[second] ?? 0) + 1;
+    },
+  }).done;
+  const elapsedSec = (performance.now() - started) / 1000;
+  return {
+    targetRate: settings.rate,
+    durationSec: settings.durationSec,
+    sent: run.sent,
+    acked: run.acked,
+    failed: run.failed,
+    failures: run.failures,
+    publishedPerSec: Math.round(run.sent / Math.min(elapsedSec, settings.durationSec)),
+    ackLatencyMs: percentiles(ackLatencies),
+    ackedPerSecond: Array.from(ackedPerSecond, (n) => n ?? 0),
+  };
+}
+
+export async function benchIngestBaseline(
+  broker: ServerProcess,
+  settings: { devices: number; rate: number; durationSec: number },
+): Promise<IngestBaselineReport> {
+  note(`ingest baseline: bare aedes broker at ${broker.url}`);
+  const run = await publish(broker.url, benchFleet(settings.devices), settings);
+  note(
+    `ingest baseline: ${run.publishedPerSec} messages/s published, ack p99 ${run.ackLatencyMs.p99} ms`,
+  );
+  return { broker: 'aedes (no writes)', devices: settings.devices, run };
+}
+
+export async function benchIngest(
+  adapter: Adapter,
+  server: ServerProcess,
+  mqttUrl: string,
+  settings: { devices: number; durationSec: number },
+): Promise<IngestReport> {
+  const rate = ingestTargetRate(adapter);
+  const fleet = benchFleet(settings.devices);
+  note(`${adapter} ingest: provisioning ${settings.devices.toLocaleString('en')} devices`);
+  await provisionFleet(fleet, { baseUrl: server.url, batchSize: 1000 });
+  const rssSamples: number[] = [];
+  const rssTimer = setInterval(() => rssSamples.push(server.rssMiB()), 1000);
+  const probes = createVisibilityProbes(server.url);
+  const probeEvery = Math.max(1, Math.round(rate / PROBES_PER_SEC));
+  let since = '';
+  let sinceMs = 0;
+  let sent = 0;
+  const run = await publish(
+    mqttUrl,
+    fleet,
+    { rate, durationSec: settings.durationSec },
+    {
+      onSent: (device, reading, sentAt) => {
+        // n = 1 came in the warm-up; a probe waits for this run's value.
+        const n = reading['n'] as number;
+        if (sent++ % probeEvery === 0 && n >= 2) probes.probe(device.entityId, SEQUENCE, n, sentAt);
+      },
+    },
+    async () => {
+      // Instances of the run are those written after this instant (same clock as Civis).
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      sinceMs = Date.now();
+      since = new Date(sinceMs).toISOString();
+      rssSamples.length = 0;
+    },
+  );
+  clearInterval(rssTimer);
+  const visibility = await probes.finish();
+  note(`${adapter} ingest: counting the measurements written`);
+  const written = await countWritten(server.url, ENTITY_TYPE, SEQUENCE, since);
+  const writtenSec = Math.max(settings.durationSec, (written.lastAtMs - sinceMs) / 1000);
+  const perSec = Math.round(written.instances / writtenSec);
+  const visible = percentiles(visibility.latenciesMs);
+  const half = rssSamples.slice(Math.floor(rssSamples.length / 2));
+  const growth =
+    half.length > 1 ? ((half[half.length - 1]! - half[0]!) / (half.length - 1)) * 60 : Number.NaN;
+  const target = { minWrittenPerSec: 0.95 * rate, lost: 0 as const, maxVisibleP99Ms: 200 };
+  const lost = Math.max(0, run.acked - written.instances);
+  const report: IngestReport = {
+    adapter,
+    devices: settings.devices,
+    attributesPerMessage: 3,
+    run,
+    written: { measurements: written.instances, entities: written.entities, perSec },
+    lost,
+    visibleLatencyMs: {
+      ...visible,
+      samples: visibility.latenciesMs.length,
+      timeouts: visibility.timeouts,
+    },
+    rss: {
+      everySecondMiB: rssSamples,
+      firstMiB: rssSamples[0] ?? Number.NaN,
+      maxMiB: Math.max(...rssSamples),
+      lastMiB: rssSamples[rssSamples.length - 1] ?? Number.NaN,
+      growthMiBPerMin: round2(growth),
+    },
+    target,
+    met:
+      run.failed === 0 &&
+      lost === 0 &&
+      perSec >= target.minWrittenPerSec &&
+      visibility.timeouts === 0 &&
+      visible.p99 < target.maxVisibleP99Ms,
+  };
+  note(
+    `${adapter} ingest: published ${run.publishedPerSec}/s, written ${perSec}/s ` +
+      `(${written.instances} of ${run.acked} acknowledged, lost ${lost}), ack p99 ${run.ackLatencyMs.p99} ms, ` +
+      `visible p50 ${visible.p50} / p99 ${visible.p99} ms, RSS ${report.rss.firstMiB} → ${report.rss.lastMiB} MiB` +
+      (report.met ? '' : ' — target missed'),
+  );
+  return report;
+}

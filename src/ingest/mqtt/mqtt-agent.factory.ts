@@ -1,0 +1,34 @@
+/**
+ * The MQTT device agent the configuration asks for: a client of the external broker when
+ * CIVIS_MQTT_URL is set, the embedded broker otherwise (docs/mqtt-and-commands.md).
+ */
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { CivisConfig } from '../../platform/config/config.schema.js';
+import { verifyDevicePassword } from '../devices/device-password.js';
+import type { DeviceAgent } from '../ingest.types.js';
+import { createEmbeddedBrokerAgent } from './embedded-broker.agent.js';
+import { createExternalBrokerAgent } from './external-broker.agent.js';
+
+export type MqttAgentConfig = Pick<
+  CivisConfig,
+  'mqttPort' | 'mqttHost' | 'mqttUrl' | 'mqttClientId' | 'mqttSharedGroup' | 'ingestMaxPayloadBytes'
+>;
+
+export function createMqttAgent(config: MqttAgentConfig, log: Logger): DeviceAgent {
+  if (config.mqttUrl !== undefined)
+    return createExternalBrokerAgent({
+      url: config.mqttUrl,
+      clientId: config.mqttClientId ?? `civis-${hostname()}`,
+      sharedGroup: config.mqttSharedGroup,
+      maxPayloadBytes: config.ingestMaxPayloadBytes,
+      log,
+    });
+  return createEmbeddedBrokerAgent({
+    port: config.mqttPort,
+    host: config.mqttHost,
+    maxPayloadBytes: config.ingestMaxPayloadBytes,
+    verifyPassword: verifyDevicePassword,
+    log,
+  });
+}

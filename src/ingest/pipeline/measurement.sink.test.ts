@@ -1,0 +1,283 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CORE_JSON_LD_CONTEXT } from '../../ngsi-ld/context/json-ld-context-impl.js';
+import type { ParsedEntity } from '../../ngsi-ld/entity/operations/index.js';
+import {
+  badRequestData,
+  isProblemDetails,
+  ldContextNotAvailable,
+  type ProblemDetails,
+} from '../../ngsi-ld/problem-details.js';
+import type { ProvisionedDevice } from '../devices/device.model.js';
+import type { Measurement, Rejection } from '../ingest.types.js';
+import { createMeasurementSink, type MeasurementSinkSettings } from './measurement.sink.js';
+
+type Item = { id: string; input: ParsedEntity };
+
+/** A strict fake of the entity service's batchUpsert: records calls, can hold or fail them. */
+function fakeEntities() {
+  const calls: Array<{ tenant: string; items: Item[] }> = [];
+  const failing = new Map<string, ProblemDetails>();
+  let held: Array<() => void> | undefined;
+  let throwing: Error | undefined;
+  return {
+    calls,
+    failing,
+    hold: () => void (held = []),
+    release: () => {
+      const waiting = held ?? [];
+      held = undefined;
+      for (const go of waiting) go();
+    },
+    throwNext: (error: Error) => void (throwing = error),
+    async batchUpsert(tenant: string, items: Item[], mode: 'replace' | 'update') {
+      assert.equal(mode, 'update');
+      calls.push({ tenant, items });
+      if (held !== undefined) await new Promise<void>((resolve) => held?.push(resolve));
+      if (throwing !== undefined) {
+        const error = throwing;
+        throwing = undefined;
+        throw error;
+      }
+      const errors = items.flatMap((item) => {
+        const error = failing.get(item.id);
+        return error === undefined ? [] : [{ entityId: item.id, error }];
+      });
+      return {
+        success: items.filter((i) => !failing.has(i.id)).map((i) => i.id),
+        errors,
+        created: [],
+      };
+    },
+  };
+}
+
+function device(id: string, tenant = ''): ProvisionedDevice {
+  return {
+    device: {
+      tenant,
+      servicePath: '/',
+      device_id: id,
+      entity_name: `urn:ngsi-ld:Sensor:${id}`,
+      entity_type: 'Sensor',
+      apikey: 'key',
+      createdAt: '2024-01-01T00:00:00Z',
+      modifiedAt: '2024-01-01T00:00:00Z',
+    },
+    group: undefined,
+    attributes: [{ object_id: 't', name: 'temperature', type: 'Number' }],
+    static_attributes: [],
+    commands: [],
+    explicitAttrs: false,
+  };
+}
+
+function measurement(
+  d: ProvisionedDevice,
+  values: Record<string, unknown> = { t: 1 },
+): Measurement {
+  return { device: d, values, receivedAt: '2024-05-01T00:00:00.000Z', transport: 'mqtt' };
+}
+
+function setup(
+  settings: Partial<MeasurementSinkSettings> = {},
+  resolveContext?: () => Promise<unknown>,
+) {
+  const entities = fakeEntities();
+  const rejected: Array<Omit<Rejection, 'at'>> = [];
+  const logged: unknown[] = [];
+  const sink = createMeasurementSink({
+    entities,
+    contexts: {
+      resolve: async () => {
+        await resolveContext?.();
+        return CORE_JSON_LD_CONTEXT;
+      },
+    },
+    rejections: { record: (r) => void rejected.push(r), counts: () => ({}) as never },
+    log: { warn: (o: unknown) => void logged.push(o), error: (o: unknown) => void logged.push(o) },
+    settings: { capacity: 100, batchSize: 50, lingerMs: 1, ...settings },
+  });
+  return { entities, rejected, logged, sink };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ProblemDetails> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(isProblemDetails(error), String(error));
+    return error;
+  }
+  assert.fail('expected a rejection');
+}
+
+describe('MeasurementSink', () => {
+  it('submit coalesces measurements that arrive together into one write and resolves after it', async () => {
+    const { sink, entities } = setup();
+    const done = Array.from({ length: 10 }, (_, i) => sink.submit(measurement(device(`d${i}`))));
+    assert.equal(sink.pending, 10);
+    await Promise.all(done);
+    assert.equal(entities.calls.length, 1);
+    assert.equal(entities.calls[0]?.items.length, 10);
+    assert.equal(sink.pending, 0);
+  });
+
+  it('submit writes at most batchSize measurements per write', async () => {
+    const { sink, entities } = setup({ batchSize: 3 });
+    await Promise.all(
+      Array.from({ length: 7 }, (_, i) => sink.submit(measurement(device(`d${i}`)))),
+    );
+    assert.deepEqual(
+      entities.calls.map((c) => c.items.length),
+      [3, 3, 1],
+    );
+  });
+
+  it('two measurements of one entity go to consecutive writes, in order, so history keeps both', async () => {
+    const { sink, entities } = setup();
+    const d = device('same');
+    await Promise.all([
+      sink.submit(measurement(d, { t: 1 })),
+      sink.submit(measurement(device('other'))),
+      sink.submit(measurement(d, { t: 2 })),
+    ]);
+    assert.equal(entities.calls.length, 2);
+    const values = entities.calls.map((call) =>
+      call.items.map((i) => Object.values(i.input.attrs)[0]?.[0]?.value),
+    );
+    assert.deepEqual(values, [[1, 1], [2]]);
+  });
+
+  it('each write holds one tenant', async () => {
+    const { sink, entities } = setup();
+    await Promise.all([
+      sink.submit(measurement(device('a', 'north'))),
+      sink.submit(measurement(device('b', 'south'))),
+      sink.submit(measurement(device('c', 'north'))),
+    ]);
+    assert.deepEqual(
+      entities.calls.map((c) => [c.tenant, c.items.length]),
+      [
+        ['north', 2],
+        ['south', 1],
+      ],
+    );
+  });
+
+  it('submit refuses with 503 ingestSaturated and retryAfterSeconds when the queue is full', async () => {
+    const { sink, entities, rejected } = setup({ capacity: 2, retryAfterSeconds: 3 });
+    entities.hold();
+    const accepted = [sink.submit(measurement(device('a'))), sink.submit(measurement(device('b')))];
+    const problem = await rejection(sink.submit(measurement(device('c'))));
+    assert.equal(problem.status, 503);
+    assert.match(problem.type, /IngestSaturated$/);
+    assert.equal(problem.extras?.['retryAfterSeconds'], 3);
+    assert.equal(rejected.at(-1)?.reason, 'saturated');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    entities.release();
+    await Promise.all(accepted);
+    await sink.submit(measurement(device('c')));
+  });
+
+  it('submitAll admits a message whole or not at all', async () => {
+    const { sink, entities } = setup({ capacity: 3 });
+    entities.hold();
+    const first = sink.submit(measurement(device('a')));
+    const problem = await rejection(
+      sink.submitAll([
+        measurement(device('b')),
+        measurement(device('c')),
+        measurement(device('d')),
+      ]),
+    );
+    assert.equal(problem.status, 503);
+    assert.equal(sink.pending, 1);
+    entities.release();
+    await first;
+    const mixed = sink.submitAll([measurement(device('b')), measurement(device('c'), { t: 'x' })]);
+    assert.equal((await rejection(mixed)).status, 400);
+    assert.equal(entities.calls.flatMap((c) => c.items).length, 1);
+  });
+
+  it('submit keeps the good attributes of a measurement and records the refused ones', async () => {
+    const { sink, entities, rejected } = setup();
+    await sink.submit(measurement(device('a'), { t: 'warm', h: 2 }));
+    assert.equal(Object.keys(entities.calls[0]?.items[0]?.input.attrs ?? {}).length, 1);
+    assert.equal(rejected.length, 1);
+    assert.equal(rejected[0]?.reason, 'type-mismatch');
+    assert.equal(rejected[0]?.deviceId, 'a');
+  });
+
+  it('submit refuses with 400 a measurement of which nothing can be written', async () => {
+    const { sink, entities, rejected } = setup();
+    const problem = await rejection(sink.submit(measurement(device('a'), { t: 'warm' })));
+    assert.equal(problem.status, 400);
+    assert.match(problem.detail, /expected a number, got 'warm'/);
+    assert.equal(entities.calls.length, 0);
+    assert.deepEqual(
+      rejected.map((r) => r.reason),
+      ['type-mismatch'],
+    );
+  });
+
+  it('a failing entity fails alone: the other measurements of its write are written', async () => {
+    const { sink, entities, rejected } = setup();
+    entities.failing.set('urn:ngsi-ld:Sensor:bad', badRequestData('refused by the store'));
+    const results = await Promise.allSettled([
+      sink.submit(measurement(device('ok1'))),
+      sink.submit(measurement(device('bad'))),
+      sink.submit(measurement(device('ok2'))),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.equal(entities.calls.length, 1);
+    assert.deepEqual(
+      rejected.map((r) => [r.reason, r.deviceId]),
+      [['write-failed', 'bad']],
+    );
+  });
+
+  it('a write that throws fails its measurements with 503 and the sink goes on', async () => {
+    const { sink, entities, logged } = setup();
+    entities.throwNext(new Error('disk full'));
+    const problem = await rejection(sink.submit(measurement(device('a'))));
+    assert.equal(problem.status, 503);
+    assert.equal(logged.length, 1);
+    await sink.submit(measurement(device('a')));
+  });
+
+  it('onWritten listeners hear of written measurements only; a throwing listener harms nothing', async () => {
+    const { sink, entities } = setup();
+    entities.failing.set('urn:ngsi-ld:Sensor:bad', badRequestData('no'));
+    const heard: string[] = [];
+    sink.onWritten(() => {
+      throw new Error('listener bug');
+    });
+    sink.onWritten((ms) => heard.push(...ms.map((m) => m.device.device.device_id)));
+    await Promise.allSettled([
+      sink.submit(measurement(device('a'))),
+      sink.submit(measurement(device('bad'))),
+    ]);
+    assert.deepEqual(heard, ['a']);
+  });
+
+  it('stop writes everything accepted before it resolves, then refuses with 503', async () => {
+    const { sink, entities } = setup({ lingerMs: 60_000 });
+    const done = Array.from({ length: 5 }, (_, i) => sink.submit(measurement(device(`d${i}`))));
+    await sink.stop();
+    await Promise.all(done);
+    assert.equal(entities.calls.flatMap((c) => c.items).length, 5);
+    assert.equal((await rejection(sink.submit(measurement(device('late'))))).status, 503);
+  });
+
+  it('a device whose @context cannot be resolved is refused and recorded', async () => {
+    const { sink, rejected } = setup({}, async () => {
+      throw ldContextNotAvailable('Cannot fetch @context');
+    });
+    const d = { ...device('a'), ldContext: 'https://example.org/ctx.jsonld' };
+    assert.equal((await rejection(sink.submit(measurement(d)))).status, 504);
+    assert.equal(rejected[0]?.reason, 'write-failed');
+  });
+});
