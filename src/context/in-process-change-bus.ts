@@ -29,7 +29,9 @@ interface Waiting {
 interface Group {
   handler: ChangeBatchHandler;
   maxBatch: number;
+  /** Waiting changes from `head` on (a head index: shifting a long array costs its length). */
   waiting: Waiting[];
+  head: number;
   /** The batches being handled, until none waits. */
   draining: Promise<void> | undefined;
   stopped: boolean;
@@ -69,8 +71,18 @@ export function createInProcessChangeBus(
   }
 
   async function drain(name: string, group: Group): Promise<void> {
-    while (group.waiting.length > 0)
-      await handle(name, group, group.waiting.splice(0, group.maxBatch));
+    while (group.head < group.waiting.length) {
+      const batch = group.waiting.slice(group.head, group.head + group.maxBatch);
+      group.head += batch.length;
+      if (group.head === group.waiting.length) {
+        group.waiting = [];
+        group.head = 0;
+      } else if (group.head > 4096) {
+        group.waiting = group.waiting.slice(group.head);
+        group.head = 0;
+      }
+      await handle(name, group, batch);
+    }
   }
 
   function enqueue(name: string, group: Group, change: EntityChange): Promise<void> {
@@ -102,6 +114,7 @@ export function createInProcessChangeBus(
       handler,
       maxBatch: Math.max(1, maxBatch),
       waiting: [],
+      head: 0,
       draining: undefined,
       stopped: false,
     };

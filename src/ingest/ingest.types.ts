@@ -60,6 +60,12 @@ export interface MeasurementSink {
   readonly pending: number;
   /** Called after each durable batch with its measurements (device health, metrics). */
   onWritten(listener: (measurements: readonly Measurement[]) => void): void;
+  /**
+   * Resolves once `count` more measurements fit in the queue (at once when they do, or when
+   * the sink stops): transports that can hold a device back (MQTT, by its PUBACK) wait here
+   * instead of being refused with 503 and trying again.
+   */
+  whenAccepting?(count: number): Promise<void>;
 }
 
 export const REJECTION_REASONS = [

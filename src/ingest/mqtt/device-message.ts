@@ -59,9 +59,16 @@ export function createDeviceMessageHandler(deps: DeviceMessageDeps): DeviceMessa
     runtime.rejections.record(rejectionOf(message, reason, detail));
   }
 
-  /** Runs `write` until it succeeds or is refused (4xx); false when it was refused. */
+  /**
+   * Runs `write` until it succeeds or is refused (4xx); false when it was refused. A full
+   * queue is waited out (whenAccepting) rather than answered by a refusal and a retry: the
+   * held PUBACK is the device's back-pressure. The waits listen to no signal (many messages
+   * of one connection may wait at once); an ended connection is noticed when they end.
+   */
   async function persist(write: () => Promise<void>, signal: AbortSignal): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
+      signal.throwIfAborted();
+      await runtime.sink.whenAccepting?.(1);
       signal.throwIfAborted();
       try {
         await write();
@@ -71,14 +78,18 @@ export function createDeviceMessageHandler(deps: DeviceMessageDeps): DeviceMessa
           deps.log.debug({ err: error }, 'Device message refused');
           return false;
         }
+        const saturated =
+          isProblemDetails(error) && error.extras?.['retryAfterSeconds'] !== undefined;
+        // Room was taken between the wait and the write: wait for room again.
+        if (saturated && runtime.sink.whenAccepting !== undefined) continue;
         const delay = delays[Math.min(attempt, delays.length - 1)] ?? 1_000;
         const retryAfter = isProblemDetails(error)
           ? error.extras?.['retryAfterSeconds']
           : undefined;
         const wait = typeof retryAfter === 'number' ? Math.min(retryAfter * 1000, delay) : delay;
-        if (!isProblemDetails(error) || error.status !== 503)
+        if (!saturated)
           deps.log.warn({ err: error, attempt }, 'Writing a device message failed; retrying');
-        await sleep(wait, undefined, { signal });
+        await sleep(wait);
       }
     }
   }

@@ -179,6 +179,34 @@ describe('MeasurementSink', () => {
     await sink.submit(measurement(device('c')));
   });
 
+  it('whenAccepting waits, recording nothing, until a write frees room; first come first served', async () => {
+    const { sink, entities, rejected } = setup({ capacity: 2 });
+    entities.hold();
+    const accepted = [sink.submit(measurement(device('a'))), sink.submit(measurement(device('b')))];
+    const order: string[] = [];
+    const first = sink.whenAccepting(1).then(() => void order.push('first'));
+    const second = sink.whenAccepting(1).then(() => void order.push('second'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.deepEqual(order, [], 'no room while both are being written');
+    entities.release();
+    await Promise.all([...accepted, first, second]);
+    assert.deepEqual(order, ['first', 'second']);
+    assert.deepEqual(rejected, []);
+    await sink.whenAccepting(1); // room: at once
+    await sink.whenAccepting(10); // more than the queue holds: once it is empty
+  });
+
+  it('whenAccepting lets every waiter go when the sink stops', async () => {
+    const { sink, entities } = setup({ capacity: 1 });
+    entities.hold();
+    const accepted = sink.submit(measurement(device('a')));
+    const waiting = sink.whenAccepting(1);
+    const stopped = sink.stop();
+    await waiting;
+    entities.release();
+    await Promise.all([accepted, stopped]);
+  });
+
   it('submitAll admits a message whole or not at all', async () => {
     const { sink, entities } = setup({ capacity: 3 });
     entities.hold();

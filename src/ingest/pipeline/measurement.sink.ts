@@ -55,6 +55,7 @@ export interface MeasurementSinkDeps {
 
 export interface RunningMeasurementSink extends MeasurementSink {
   submitAll(measurements: readonly Measurement[]): Promise<void>;
+  whenAccepting(count: number): Promise<void>;
   /** Refuses new measurements (503) and resolves once every accepted one is written. */
   stop(): Promise<void>;
 }
@@ -81,6 +82,31 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
   let timer: NodeJS.Timeout | undefined;
   let immediate: NodeJS.Immediate | undefined;
   let running: Promise<void> | undefined;
+  /**
+   * Transports waiting for room (whenAccepting), first come first served, from
+   * `waitersHead` on (a head index: thousands may wait, and shift() moves them all).
+   */
+  let waiters: Array<{ count: number; resolve: () => void }> = [];
+  let waitersHead = 0;
+
+  /** Wakes the waiters the free room holds, in order; all of them once stopped. */
+  function wakeWaiters(): void {
+    let free = settings.capacity - queued - inFlight;
+    while (waitersHead < waiters.length) {
+      const first = waiters[waitersHead] as { count: number; resolve: () => void };
+      if (!stopped && first.count > free) break;
+      free -= first.count;
+      waitersHead++;
+      first.resolve();
+    }
+    if (waitersHead === waiters.length) {
+      waiters = [];
+      waitersHead = 0;
+    } else if (waitersHead > 4096) {
+      waiters = waiters.slice(waitersHead);
+      waitersHead = 0;
+    }
+  }
 
   function cachedContext(measurement: Measurement, now: number): JsonLdContext | undefined {
     // Without an @context of its own a device uses the core context: no resolution needed.
@@ -225,6 +251,7 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
           await writeBatch(tenant, batch);
         } finally {
           inFlight -= batch.length;
+          wakeWaiters();
         }
       }
     }
@@ -299,8 +326,19 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
     onWritten(listener) {
       listeners.push(listener);
     },
+    whenAccepting(count) {
+      // More than the whole queue holds waits for an empty queue only.
+      const need = Math.min(count, settings.capacity);
+      if (
+        stopped ||
+        (waitersHead === waiters.length && queued + inFlight + need <= settings.capacity)
+      )
+        return Promise.resolve();
+      return new Promise<void>((resolve) => waiters.push({ count: need, resolve }));
+    },
     async stop() {
       stopped = true;
+      wakeWaiters();
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       while (queued > 0 || running !== undefined) await run();
