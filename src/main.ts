@@ -3,6 +3,7 @@
  * app and listens. Nothing else in Civis reads the environment or picks adapters.
  */
 import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { buildApp } from './app.js';
@@ -66,6 +67,7 @@ export async function startPlatform(
     http: { connectionsPerOrigin: config.notificationConnectionsPerOrigin },
     mqtt: { connectTimeoutMs: config.notificationTimeoutMs },
   });
+  const mqttAgent = createMqttAgent(config, logger.child({ component: 'mqtt' }));
   const app = await buildApp(config, {
     entityStore: stores.entityStore,
     subscriptionStore: stores.subscriptionStore,
@@ -80,7 +82,7 @@ export async function startPlatform(
     version,
     notificationSenders: notifications.senders,
     notificationHub: notifications.hub,
-    deviceAgents: [createMqttAgent(config, logger.child({ component: 'mqtt' }))],
+    deviceAgents: [mqttAgent],
   });
   const url = await app.listen({ port: config.port, host: config.host });
   logger.info(
@@ -99,10 +101,7 @@ export async function startPlatform(
       ? startDemoSimulator({
           url: loopbackUrl(url),
           // Through the embedded broker when there is one at a known port, else HTTP only.
-          mqttUrl:
-            config.mqttUrl === undefined && config.mqttPort !== 0
-              ? `mqtt://${loopbackHost(config.mqttHost)}:${config.mqttPort}`
-              : undefined,
+          mqttUrl: embeddedBrokerUrl(mqttAgent.address?.(), config.mqttHost),
           logger: logger.child({ component: 'demo' }),
         })
       : undefined;
@@ -127,6 +126,11 @@ function loopbackUrl(url: string): string {
   const parsed = new URL(url);
   parsed.hostname = loopbackHost(parsed.hostname);
   return parsed.origin;
+}
+
+/** The demo's way to the embedded broker, wherever it listens (none with an external one). */
+function embeddedBrokerUrl(address: AddressInfo | undefined, host: string): string | undefined {
+  return address === undefined ? undefined : `mqtt://${loopbackHost(host)}:${address.port}`;
 }
 
 function program(): Command {

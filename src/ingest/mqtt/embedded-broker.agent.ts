@@ -42,6 +42,12 @@ import { commandTopic, parseDeviceTopic } from './mqtt-topics.js';
 export interface EmbeddedBrokerOptions {
   /** TCP port (0 = any free port, see `address()`). */
   port: number;
+  /**
+   * When `port` is taken (another broker, such as a Mosquitto of the machine), listen on a
+   * free port instead, with a warning, rather than refuse to start: for the default port, so
+   * that `npm start` works anywhere. An explicitly chosen port is never replaced.
+   */
+  fallbackToFreePort?: boolean;
   host: string;
   maxPayloadBytes: number;
   verifyPassword: PasswordVerifier;
@@ -263,14 +269,26 @@ export function createEmbeddedBrokerAgent(options: EmbeddedBrokerOptions): Embed
         }),
       );
       const listening = createServer((socket) => accept(runtime, socket, aedes));
-      try {
-        await new Promise<void>((resolve, reject) => {
+      const listen = (port: number) =>
+        new Promise<void>((resolve, reject) => {
           listening.once('error', reject);
-          listening.listen(options.port, options.host, () => {
+          listening.listen(port, options.host, () => {
             listening.off('error', reject);
             resolve();
           });
         });
+      try {
+        try {
+          await listen(options.port);
+        } catch (error) {
+          if (!options.fallbackToFreePort || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE')
+            throw error;
+          await listen(0);
+          log.warn(
+            { wanted: options.port, address: listening.address() },
+            `Port ${options.port} is taken (another MQTT broker?): the embedded MQTT broker listens on a free port instead; set CIVIS_MQTT_PORT to choose one, or CIVIS_MQTT_URL to use the broker already there`,
+          );
+        }
       } catch (error) {
         await new Promise<void>((resolve) => aedes.close(() => resolve()));
         throw new Error(

@@ -2,6 +2,7 @@
  * The MQTT device agent the configuration asks for: a client of the external broker when
  * CIVIS_MQTT_URL is set, the embedded broker otherwise (docs/mqtt-and-commands.md).
  */
+import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { CivisConfig } from '../../platform/config/config.schema.js';
@@ -15,7 +16,13 @@ export type MqttAgentConfig = Pick<
   'mqttPort' | 'mqttHost' | 'mqttUrl' | 'mqttClientId' | 'mqttSharedGroup' | 'ingestMaxPayloadBytes'
 >;
 
-export function createMqttAgent(config: MqttAgentConfig, log: Logger): DeviceAgent {
+/** The default port of the embedded broker (MQTT's registered port). */
+const DEFAULT_MQTT_PORT = 1883;
+
+export function createMqttAgent(
+  config: MqttAgentConfig,
+  log: Logger,
+): DeviceAgent & { address?(): AddressInfo | undefined } {
   if (config.mqttUrl !== undefined)
     return createExternalBrokerAgent({
       url: config.mqttUrl,
@@ -26,6 +33,7 @@ export function createMqttAgent(config: MqttAgentConfig, log: Logger): DeviceAge
     });
   return createEmbeddedBrokerAgent({
     port: config.mqttPort,
+    fallbackToFreePort: config.mqttPort === DEFAULT_MQTT_PORT,
     host: config.mqttHost,
     maxPayloadBytes: config.ingestMaxPayloadBytes,
     verifyPassword: verifyDevicePassword,
