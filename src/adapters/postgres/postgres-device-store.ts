@@ -6,7 +6,7 @@
  * committed; a unique violation (23505) becomes AlreadyExists.
  */
 import type postgres from 'postgres';
-import type { DeviceStore } from '../../ingest/ports/device-store.port.js';
+import type { DeviceStore, Page } from '../../ingest/ports/device-store.port.js';
 import {
   DEVICE_COLUMNS,
   GROUP_COLUMNS,
@@ -49,6 +49,29 @@ export function createPostgresDeviceStore(sql: PostgresSql): DeviceStore {
 
   const first = async (text: string, params: unknown[]) => (await run<DocRow>(text, params))[0];
 
+  /** One page of the rows `filter` selects (its parameters `where`), and how many it selects. */
+  async function countedPage(
+    table: 'device_groups' | 'devices',
+    filter: string,
+    where: unknown[],
+    page: Page,
+  ): Promise<{ rows: DocRow[]; count: number }> {
+    const [counted] = await run<{ n: number }>(
+      `SELECT count(*)::bigint AS n FROM ${table} WHERE ${filter}`,
+      where,
+    );
+    const limit = `$${where.length + 1}`;
+    const offset = `$${where.length + 2}`;
+    const rows =
+      page.limit === 0
+        ? []
+        : await run<DocRow>(
+            `SELECT doc FROM ${table} WHERE ${filter} ORDER BY pk LIMIT ${limit} OFFSET ${offset}`,
+            [...where, page.limit, page.offset],
+          );
+    return { rows, count: Number(counted?.n ?? 0) };
+  }
+
   async function requireOwnApikey(
     tx: Transaction,
     apikey: string,
@@ -78,18 +101,8 @@ export function createPostgresDeviceStore(sql: PostgresSql): DeviceStore {
 
     async listGroups(tenant, servicePath, page, filter = {}) {
       const where = [tenant, servicePath ?? null, filter.apikey ?? null, filter.resource ?? null];
-      const [counted] = await run<{ n: number }>(
-        `SELECT count(*)::bigint AS n FROM device_groups WHERE ${GROUP_FILTER}`,
-        where,
-      );
-      const rows =
-        page.limit === 0
-          ? []
-          : await run<DocRow>(
-              `SELECT doc FROM device_groups WHERE ${GROUP_FILTER} ORDER BY pk LIMIT $5 OFFSET $6`,
-              [...where, page.limit, page.offset],
-            );
-      return { groups: rows.map(groupFromRow), count: Number(counted?.n ?? 0) };
+      const { rows, count } = await countedPage('device_groups', GROUP_FILTER, where, page);
+      return { groups: rows.map(groupFromRow), count };
     },
 
     updateGroup(key, group) {
@@ -144,18 +157,8 @@ export function createPostgresDeviceStore(sql: PostgresSql): DeviceStore {
 
     async listDevices(tenant, servicePath, page) {
       const where = [tenant, servicePath ?? null];
-      const [counted] = await run<{ n: number }>(
-        `SELECT count(*)::bigint AS n FROM devices WHERE ${DEVICE_FILTER}`,
-        where,
-      );
-      const rows =
-        page.limit === 0
-          ? []
-          : await run<DocRow>(
-              `SELECT doc FROM devices WHERE ${DEVICE_FILTER} ORDER BY pk LIMIT $3 OFFSET $4`,
-              [...where, page.limit, page.offset],
-            );
-      return { devices: rows.map(deviceFromRow), count: Number(counted?.n ?? 0) };
+      const { rows, count } = await countedPage('devices', DEVICE_FILTER, where, page);
+      return { devices: rows.map(deviceFromRow), count };
     },
 
     async getDevice(tenant, servicePath, deviceId) {

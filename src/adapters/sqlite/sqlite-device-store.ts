@@ -53,18 +53,15 @@ export function createSqliteDeviceStore(db: SqliteDatabase): DeviceStore {
   const insertDevice = db.prepare(
     `INSERT INTO devices (${DEVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
+  const deviceFilter = 'tenant = @tenant AND (@servicePath IS NULL OR service_path = @servicePath)';
   const devicePage = db.prepare<[DeviceFilter & { limit: number; offset: number }], DocRow>(
-    `SELECT doc FROM devices WHERE tenant = @tenant AND (@servicePath IS NULL OR service_path = @servicePath)
-     ORDER BY pk LIMIT @limit OFFSET @offset`,
+    `SELECT doc FROM devices WHERE ${deviceFilter} ORDER BY pk LIMIT @limit OFFSET @offset`,
   );
   const deviceCount = db
-    .prepare<[DeviceFilter], number>(
-      'SELECT count(*) FROM devices WHERE tenant = @tenant AND (@servicePath IS NULL OR service_path = @servicePath)',
-    )
+    .prepare<[DeviceFilter], number>(`SELECT count(*) FROM devices WHERE ${deviceFilter}`)
     .pluck();
   const getDevice = db.prepare<[DeviceFilter & { deviceId: string }], DocRow>(
-    `SELECT doc FROM devices WHERE tenant = @tenant AND device_id = @deviceId
-     AND (@servicePath IS NULL OR service_path = @servicePath) ORDER BY pk LIMIT 1`,
+    `SELECT doc FROM devices WHERE ${deviceFilter} AND device_id = @deviceId ORDER BY pk LIMIT 1`,
   );
   const updateDevice = db.prepare(
     `UPDATE devices SET apikey = ?, dev_eui = ?, entity_name = ?, doc = ?

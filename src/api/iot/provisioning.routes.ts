@@ -39,6 +39,11 @@ export function provisioningRoutes(deps: ProvisioningRoutesDeps): IotRouteSpec[]
       throw badRequestData(`limit must not exceed ${deps.paging.maxPageSize}`);
     return { limit, offset: query.nonNegativeInt('offset') ?? 0 };
   };
+  /** The device a PUT or DELETE names: writes select one service path, not `/*`. */
+  const deviceToChange = (request: IotRequest) => {
+    const scope = fixedScope(request);
+    return provisioning.getDevice(scope.tenant, scope.servicePath, deviceIdOf(request));
+  };
 
   return [
     {
@@ -155,13 +160,12 @@ export function provisioningRoutes(deps: ProvisioningRoutesDeps): IotRouteSpec[]
       query: [],
       body: true,
       async handler(request) {
-        const scope = fixedScope(request);
-        const current = await provisioning.getDevice(
-          scope.tenant,
-          scope.servicePath,
-          deviceIdOf(request),
+        const current = await deviceToChange(request);
+        const { input, keepPassword } = parseDeviceUpdate(
+          request.body,
+          current,
+          fixedScope(request),
         );
-        const { input, keepPassword } = parseDeviceUpdate(request.body, current, scope);
         await provisioning.updateDevice(current, input, { keepPassword });
         return { status: 204 };
       },
@@ -173,13 +177,7 @@ export function provisioningRoutes(deps: ProvisioningRoutesDeps): IotRouteSpec[]
       summary: 'Delete a device and its Device entity',
       query: [],
       async handler(request) {
-        const scope = fixedScope(request);
-        const current = await provisioning.getDevice(
-          scope.tenant,
-          scope.servicePath,
-          deviceIdOf(request),
-        );
-        await provisioning.deleteDevice(current);
+        await provisioning.deleteDevice(await deviceToChange(request));
         return { status: 204 };
       },
     },

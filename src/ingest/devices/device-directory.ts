@@ -84,7 +84,7 @@ export function createDeviceDirectory(deps: DeviceDirectoryDeps): CachedDeviceDi
   }
 
   function groupsOf(device: Device): Promise<ServiceGroup[]> {
-    const key = `g\u0000${device.tenant}\u0000${device.servicePath}\u0000${device.apikey}`;
+    const key = `g\u0000${groupScopeKey(device)}`;
     return cached(key, async () => {
       const page = { limit: GROUPS_PER_APIKEY, offset: 0 };
       const filter = { apikey: device.apikey };
@@ -136,17 +136,21 @@ export function createDeviceDirectory(deps: DeviceDirectoryDeps): CachedDeviceDi
         ]);
         const byScope = new Map<string, ServiceGroup[]>();
         for (const group of groups) {
-          const key = `${group.tenant}\u0000${group.servicePath}\u0000${group.apikey}`;
+          const key = groupScopeKey(group);
           byScope.set(key, [...(byScope.get(key) ?? []), group]);
         }
         return devices
-          .map((device) => {
-            const key = `${device.tenant}\u0000${device.servicePath}\u0000${device.apikey}`;
-            return foldDevice(device, selectGroup(byScope.get(key) ?? [], device));
-          })
+          .map((device) =>
+            foldDevice(device, selectGroup(byScope.get(groupScopeKey(device)) ?? [], device)),
+          )
           .filter((p) => p.commands.length > 0 || p.stalePeriod !== undefined);
       });
       return [...all];
     },
   };
+}
+
+/** The groups a device may belong to share its tenant, service path and apikey. */
+function groupScopeKey(of: { tenant: string; servicePath: string; apikey: string }): string {
+  return `${of.tenant}\u0000${of.servicePath}\u0000${of.apikey}`;
 }

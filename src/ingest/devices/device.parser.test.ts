@@ -353,6 +353,12 @@ describe('parseServiceGroups', () => {
   });
   const cases: Array<[string, unknown, number, RegExp]> = [
     ['no services', { services: [] }, 400, /non-empty 'services'/],
+    [
+      'more than 100 services',
+      { services: Array.from({ length: 101 }, (_, i) => ({ apikey: `k${i}`, resource: '/a' })) },
+      400,
+      /At most 100 services per request/,
+    ],
     ['no apikey', { services: [{ resource: '/iot/d' }] }, 400, /apikey is required/],
     ['no resource', { services: [{ apikey: 'k1' }] }, 400, /resource is required/],
     ['a resource that is no path', group({ resource: 'iot/d' }), 400, /resource must be a path/],

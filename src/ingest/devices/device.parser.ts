@@ -4,44 +4,38 @@
  * Group defaults (apikey, entity_type) are applied later, by the provisioning service.
  */
 import { alreadyExists, badRequestData } from '../../ngsi-ld/problem-details.js';
-import { readMappingLists, type MappingLists } from './attribute-mapping.parser.js';
-import type { Device, DeviceTransport } from './device.model.js';
+import type { Device } from './device.model.js';
 import {
   applyPatch,
   asObject,
   checkMembers,
   checkSameAsHeader,
-  readBoolean,
+  checkUnchanged,
+  readBodyList,
   readDevEui,
   readEntityName,
   readEntityType,
-  readHttpUrl,
   readIdentifier,
   readSecret,
-  readStalePeriod,
-  readText,
-  readTimezone,
-  readTransport,
   type JsonObject,
 } from './provisioning-fields.js';
+import {
+  SETTING_FIELDS,
+  readSettings,
+  settingFields,
+  type ProvisioningSettings,
+} from './provisioning-settings.parser.js';
 import type { HeaderScope } from './service-group.parser.js';
 
 /** A device as a request gives it: apikey, entity_type and entity_name may come from its group. */
-export interface DeviceInput extends MappingLists {
+export interface DeviceInput extends ProvisioningSettings {
   device_id: string;
   entity_name?: string;
   entity_type?: string;
   apikey?: string;
-  protocol?: string;
-  transport?: DeviceTransport;
-  endpoint?: string;
   devEui?: string;
   /** Plain text, hashed before it is stored. */
   password?: string;
-  explicitAttrs?: boolean;
-  timezone?: string;
-  stalePeriod?: number;
-  ldContext?: string;
 }
 
 export const MAX_DEVICES_PER_REQUEST = 1000;
@@ -52,18 +46,9 @@ const KNOWN = new Set([
   'entity_name',
   'entity_type',
   'apikey',
-  'protocol',
-  'transport',
-  'endpoint',
   'devEui',
   'password',
-  'attributes',
-  'static_attributes',
-  'commands',
-  'explicitAttrs',
-  'timezone',
-  'stalePeriod',
-  'ldContext',
+  ...SETTING_FIELDS,
   'service',
   'service_path',
 ]);
@@ -74,13 +59,7 @@ const FIXED = ['device_id', 'entity_name', 'entity_type'] as const;
 
 /** POST /iot/devices: `{ "devices": [ … ] }`; a device id or devEui given twice is 409. */
 export function parseDevices(body: unknown, scope: HeaderScope): DeviceInput[] {
-  const object = asObject(body, 'The body');
-  checkMembers(object, 'The body', new Set(['devices']));
-  const list = object['devices'];
-  if (!Array.isArray(list) || list.length === 0)
-    throw badRequestData("The body must carry a non-empty 'devices' array");
-  if (list.length > MAX_DEVICES_PER_REQUEST)
-    throw badRequestData(`At most ${MAX_DEVICES_PER_REQUEST} devices per request`);
+  const list = readBodyList(body, 'devices', MAX_DEVICES_PER_REQUEST);
   const devices = list.map((item, i) => parseDevice(item, `devices[${i}]`, scope));
   const ids = new Set<string>();
   const devEuis = new Set<string>();
@@ -110,17 +89,9 @@ export function parseDevice(raw: unknown, where: string, scope: HeaderScope): De
   set('entity_name', readEntityName(object, where));
   set('entity_type', readEntityType(object, where));
   set('apikey', readIdentifier(object, 'apikey', where));
-  set('protocol', readText(object, 'protocol', where, 64));
-  set('transport', readTransport(object, where));
-  set('endpoint', readHttpUrl(object, 'endpoint', where));
   set('devEui', readDevEui(object, where));
   set('password', readSecret(object, 'password', where, MAX_PASSWORD));
-  Object.assign(device, readMappingLists(object, where));
-  set('explicitAttrs', readBoolean(object, 'explicitAttrs', where));
-  set('timezone', readTimezone(object, where));
-  set('stalePeriod', readStalePeriod(object, where));
-  set('ldContext', readHttpUrl(object, 'ldContext', where));
-  return device;
+  return Object.assign(device, readSettings(object, where));
 }
 
 /**
@@ -135,11 +106,7 @@ export function parseDeviceUpdate(
 ): { input: DeviceInput; keepPassword: boolean } {
   const patch = asObject(body, 'The body');
   if (Object.keys(patch).length === 0) throw badRequestData('The body has no field to change');
-  for (const key of FIXED) {
-    if (patch[key] !== undefined && patch[key] !== current[key]) {
-      throw badRequestData(`The ${key} of a device cannot be changed`);
-    }
-  }
+  checkUnchanged(patch, current, FIXED, 'a device');
   const merged = applyPatch(deviceFields(current), patch, (key) =>
     (FIXED as readonly string[]).includes(key),
   );
@@ -157,19 +124,6 @@ export function deviceFields(device: Device): JsonObject {
     entity_type: device.entity_type,
     apikey: device.apikey,
   };
-  const optional: Array<keyof Device> = [
-    'protocol',
-    'transport',
-    'endpoint',
-    'devEui',
-    'attributes',
-    'static_attributes',
-    'commands',
-    'explicitAttrs',
-    'timezone',
-    'stalePeriod',
-    'ldContext',
-  ];
-  for (const key of optional) if (device[key] !== undefined) fields[key] = device[key];
-  return fields;
+  if (device.devEui !== undefined) fields['devEui'] = device.devEui;
+  return Object.assign(fields, settingFields(device));
 }

@@ -5,12 +5,12 @@
  */
 import { badRequestData } from '../../ngsi-ld/problem-details.js';
 import { describe, isAbsoluteUri, isValidTypeName } from '../../ngsi-ld/entity/names.js';
+import { normalizeDevEui } from './dev-eui.js';
 import { DEVICE_TRANSPORTS, type DeviceTransport } from './device.model.js';
 
 /** device_id and apikey: they travel in MQTT topics and URLs, so no '/', '#', '+' or spaces. */
 export const DEVICE_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 const RESOURCE_PATTERN = /^\/[A-Za-z0-9_.~/-]{0,255}$/;
-const DEV_EUI_PATTERN = /^[0-9A-Fa-f]{16}$/;
 const MAX_TEXT = 256;
 /** A year: longer silences are outages, not a stale period. */
 const MAX_STALE_PERIOD = 366 * 24 * 3600;
@@ -24,6 +24,17 @@ export function isObject(value: unknown): value is JsonObject {
 export function asObject(value: unknown, where: string): JsonObject {
   if (!isObject(value)) throw badRequestData(`${where} must be a JSON object`);
   return value;
+}
+
+/** The items of a POST body's one member `member`: a non-empty array of at most `max`. */
+export function readBodyList(body: unknown, member: string, max: number): unknown[] {
+  const object = asObject(body, 'The body');
+  checkMembers(object, 'The body', new Set([member]));
+  const list = object[member];
+  if (!Array.isArray(list) || list.length === 0)
+    throw badRequestData(`The body must carry a non-empty '${member}' array`);
+  if (list.length > max) throw badRequestData(`At most ${max} ${member} per request`);
+  return list;
 }
 
 /**
@@ -42,6 +53,20 @@ export function applyPatch(
     else merged[key] = value;
   }
   return merged;
+}
+
+/** A PUT body may repeat the fields that identify `current` (`what`), but not change them. */
+export function checkUnchanged<T, K extends keyof T & string>(
+  patch: JsonObject,
+  current: T,
+  keys: readonly K[],
+  what: string,
+): void {
+  for (const key of keys) {
+    if (patch[key] !== undefined && patch[key] !== current[key]) {
+      throw badRequestData(`The ${key} of ${what} cannot be changed`);
+    }
+  }
 }
 
 /**
@@ -197,10 +222,11 @@ export function readStalePeriod(object: JsonObject, where: string): number | und
 export function readDevEui(object: JsonObject, where: string): string | undefined {
   const value = object['devEui'];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !DEV_EUI_PATTERN.test(value)) {
+  const devEui = normalizeDevEui(value);
+  if (devEui === undefined) {
     throw badRequestData(`${where}.devEui must be 16 hexadecimal digits, got ${describe(value)}`);
   }
-  return value.toUpperCase();
+  return devEui;
 }
 
 export function readEntityName(object: JsonObject, where: string): string | undefined {

@@ -16,6 +16,7 @@ import {
   badRequestData,
   isProblemDetails,
   resourceNotFound,
+  type ProblemDetails,
 } from '../../ngsi-ld/problem-details.js';
 import type { DeviceStore, GroupKey, Page } from '../ports/device-store.port.js';
 import type { Device, ServiceGroup } from './device.model.js';
@@ -121,10 +122,7 @@ export function createProvisioningService(deps: ProvisioningDeps) {
         resource: key.resource,
       });
       const group = groups[0];
-      if (group === undefined)
-        throw resourceNotFound(
-          `No service group with apikey '${key.apikey}' and resource '${key.resource}' in service path ${key.servicePath}`,
-        );
+      if (group === undefined) throw groupNotFound(key);
       return group;
     },
 
@@ -144,10 +142,7 @@ export function createProvisioningService(deps: ProvisioningDeps) {
     },
 
     async deleteGroup(key: GroupKey): Promise<void> {
-      if (!(await store.deleteGroup(key)))
-        throw resourceNotFound(
-          `No service group with apikey '${key.apikey}' and resource '${key.resource}' in service path ${key.servicePath}`,
-        );
+      if (!(await store.deleteGroup(key))) throw groupNotFound(key);
       changed();
     },
 
@@ -248,6 +243,12 @@ export function createProvisioningService(deps: ProvisioningDeps) {
       }
     },
   };
+}
+
+function groupNotFound(key: GroupKey): ProblemDetails {
+  return resourceNotFound(
+    `No service group with apikey '${key.apikey}' and resource '${key.resource}' in service path ${key.servicePath}`,
+  );
 }
 
 export type ProvisioningService = ReturnType<typeof createProvisioningService>;

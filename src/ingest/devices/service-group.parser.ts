@@ -4,23 +4,19 @@
  */
 import { alreadyExists, badRequestData } from '../../ngsi-ld/problem-details.js';
 import type { ServiceGroup } from './device.model.js';
-import { readMappingLists } from './attribute-mapping.parser.js';
 import {
   applyPatch,
   asObject,
   checkMembers,
   checkSameAsHeader,
-  readBoolean,
+  checkUnchanged,
+  readBodyList,
   readEntityType,
-  readHttpUrl,
   readIdentifier,
   readResource,
-  readStalePeriod,
-  readText,
-  readTimezone,
-  readTransport,
   type JsonObject,
 } from './provisioning-fields.js';
+import { SETTING_FIELDS, readSettings, settingFields } from './provisioning-settings.parser.js';
 
 export type ServiceGroupInput = Omit<
   ServiceGroup,
@@ -39,16 +35,7 @@ const KNOWN = new Set([
   'resource',
   'entity_type',
   'type',
-  'attributes',
-  'static_attributes',
-  'commands',
-  'explicitAttrs',
-  'timezone',
-  'stalePeriod',
-  'protocol',
-  'transport',
-  'endpoint',
-  'ldContext',
+  ...SETTING_FIELDS,
   'service',
   'subservice',
 ]);
@@ -74,13 +61,7 @@ const UNSUPPORTED = new Set([
 
 /** POST /iot/services: `{ "services": [ … ] }`. */
 export function parseServiceGroups(body: unknown, scope: HeaderScope): ServiceGroupInput[] {
-  const object = asObject(body, 'The body');
-  checkMembers(object, 'The body', new Set(['services']));
-  const services = object['services'];
-  if (!Array.isArray(services) || services.length === 0)
-    throw badRequestData("The body must carry a non-empty 'services' array");
-  if (services.length > MAX_GROUPS_PER_REQUEST)
-    throw badRequestData(`At most ${MAX_GROUPS_PER_REQUEST} services per request`);
+  const services = readBodyList(body, 'services', MAX_GROUPS_PER_REQUEST);
   const groups = services.map((item, i) => parseServiceGroup(item, `services[${i}]`, scope));
   const keys = new Set<string>();
   for (const group of groups) {
@@ -111,22 +92,7 @@ export function parseServiceGroup(
   const group: ServiceGroupInput = { apikey, resource };
   const entityType = readGroupEntityType(object, where);
   if (entityType !== undefined) group.entity_type = entityType;
-  Object.assign(group, readMappingLists(object, where));
-  const explicitAttrs = readBoolean(object, 'explicitAttrs', where);
-  if (explicitAttrs !== undefined) group.explicitAttrs = explicitAttrs;
-  const timezone = readTimezone(object, where);
-  if (timezone !== undefined) group.timezone = timezone;
-  const stalePeriod = readStalePeriod(object, where);
-  if (stalePeriod !== undefined) group.stalePeriod = stalePeriod;
-  const protocol = readText(object, 'protocol', where, 64);
-  if (protocol !== undefined) group.protocol = protocol;
-  const transport = readTransport(object, where);
-  if (transport !== undefined) group.transport = transport;
-  const endpoint = readHttpUrl(object, 'endpoint', where);
-  if (endpoint !== undefined) group.endpoint = endpoint;
-  const ldContext = readHttpUrl(object, 'ldContext', where);
-  if (ldContext !== undefined) group.ldContext = ldContext;
-  return group;
+  return Object.assign(group, readSettings(object, where));
 }
 
 /**
@@ -139,11 +105,7 @@ export function parseServiceGroupUpdate(
   scope: HeaderScope,
 ): ServiceGroupInput {
   const patch = asObject(body, 'The body');
-  for (const key of ['apikey', 'resource'] as const) {
-    if (patch[key] !== undefined && patch[key] !== current[key]) {
-      throw badRequestData(`The ${key} of a service group cannot be changed`);
-    }
-  }
+  checkUnchanged(patch, current, ['apikey', 'resource'], 'a service group');
   const fields = serviceGroupFields(current);
   if (patch['type'] !== undefined && patch['entity_type'] === undefined)
     delete fields['entity_type'];
@@ -156,21 +118,8 @@ export function serviceGroupFields(group: ServiceGroup | ServiceGroupInput): Jso
     apikey: group.apikey,
     resource: group.resource,
   };
-  const optional: Array<keyof ServiceGroupInput> = [
-    'entity_type',
-    'attributes',
-    'static_attributes',
-    'commands',
-    'explicitAttrs',
-    'timezone',
-    'stalePeriod',
-    'protocol',
-    'transport',
-    'endpoint',
-    'ldContext',
-  ];
-  for (const key of optional) if (group[key] !== undefined) fields[key] = group[key];
-  return fields;
+  if (group.entity_type !== undefined) fields['entity_type'] = group.entity_type;
+  return Object.assign(fields, settingFields(group));
 }
 
 /** `type` is the older name of `entity_type`; both may be given only when they agree. */

@@ -5,6 +5,7 @@
  * Pure: the decoders throw a ProblemDetails (400) that says what was wrong and where.
  */
 import { badRequestData } from '../../ngsi-ld/problem-details.js';
+import { normalizeDevEui } from '../devices/dev-eui.js';
 
 export type LorawanMessage =
   | {
@@ -17,13 +18,6 @@ export type LorawanMessage =
       observedAt?: string;
     }
   | { kind: 'ignored'; what: string };
-
-const DEV_EUI = /^[0-9A-Fa-f]{16}$/;
-
-/** A DevEUI in canonical form (upper case), or undefined when it is not 16 hex digits. */
-export function normalizeDevEui(value: unknown): string | undefined {
-  return typeof value === 'string' && DEV_EUI.test(value) ? value.toUpperCase() : undefined;
-}
 
 export function requireDevEui(value: unknown, where: string): string {
   const devEui = normalizeDevEui(value);

@@ -6,16 +6,31 @@
 export const TTS_DEV_EUI = '70B3D57ED005D1A2';
 export const CHIRPSTACK_DEV_EUI = '0004a30b001c5f21';
 
+/** The fixtures' TTS device, as every message of it names it. */
+const TTS_END_DEVICE_IDS = {
+  device_id: 'eui-70b3d57ed005d1a2',
+  application_ids: { application_id: 'civis-air-quality' },
+  dev_eui: TTS_DEV_EUI,
+  join_eui: '0000000000000000',
+  dev_addr: '260B4C1D',
+};
+
+/** The fixtures' ChirpStack device, as every event of it describes it. */
+const CHIRPSTACK_DEVICE_INFO = {
+  tenantId: '52f14cd4-c6f1-4fbd-8f87-4025e1d49242',
+  tenantName: 'City of Example',
+  applicationId: '17c82e96-be03-4f38-aef3-f83d48582d97',
+  applicationName: 'waste',
+  deviceProfileId: '14855bf7-d10d-4aee-b618-ebfcb64dc7ad',
+  deviceProfileName: 'fill-level-sensor',
+  deviceName: 'bin-0042',
+  devEui: CHIRPSTACK_DEV_EUI,
+};
+
 /** A TTS v3 uplink with a payload formatter's output (as sent by a webhook, JSON format). */
 export function ttsUplink(overrides: { devEui?: string; decoded?: unknown } = {}) {
   return {
-    end_device_ids: {
-      device_id: 'eui-70b3d57ed005d1a2',
-      application_ids: { application_id: 'civis-air-quality' },
-      dev_eui: overrides.devEui ?? TTS_DEV_EUI,
-      join_eui: '0000000000000000',
-      dev_addr: '260B4C1D',
-    },
+    end_device_ids: { ...TTS_END_DEVICE_IDS, dev_eui: overrides.devEui ?? TTS_DEV_EUI },
     correlation_ids: ['gs:uplink:01HXQ4V3ZP3T6X0Q9F1R8B7W5K'],
     received_at: '2024-05-14T10:15:31.482917263Z',
     uplink_message: {
@@ -60,13 +75,7 @@ export function ttsUplink(overrides: { devEui?: string; decoded?: unknown } = {}
 
 /** A TTS v3 join-accept message (acknowledged and ignored). */
 export const TTS_JOIN_ACCEPT = {
-  end_device_ids: {
-    device_id: 'eui-70b3d57ed005d1a2',
-    application_ids: { application_id: 'civis-air-quality' },
-    dev_eui: TTS_DEV_EUI,
-    join_eui: '0000000000000000',
-    dev_addr: '260B4C1D',
-  },
+  end_device_ids: { ...TTS_END_DEVICE_IDS },
   correlation_ids: ['as:up:01HXQ4QKX8N4D9V3YG5P4D8A7B'],
   received_at: '2024-05-14T10:14:02.113408622Z',
   join_accept: {
@@ -81,13 +90,7 @@ export function chirpstackUplink(overrides: { devEui?: string; object?: unknown 
     deduplicationId: '5b0e3a4f-8c41-4a3e-9d7e-0f7a9c2b1d64',
     time: '2024-05-14T10:20:05.118293114+00:00',
     deviceInfo: {
-      tenantId: '52f14cd4-c6f1-4fbd-8f87-4025e1d49242',
-      tenantName: 'City of Example',
-      applicationId: '17c82e96-be03-4f38-aef3-f83d48582d97',
-      applicationName: 'waste',
-      deviceProfileId: '14855bf7-d10d-4aee-b618-ebfcb64dc7ad',
-      deviceProfileName: 'fill-level-sensor',
-      deviceName: 'bin-0042',
+      ...CHIRPSTACK_DEVICE_INFO,
       devEui: overrides.devEui ?? CHIRPSTACK_DEV_EUI,
       deviceClassEnabled: 'CLASS_A',
       tags: { district: 'north' },
@@ -126,15 +129,6 @@ export function chirpstackUplink(overrides: { devEui?: string; object?: unknown 
 export const CHIRPSTACK_JOIN = {
   deduplicationId: 'c9dbe358-2578-4fb7-b295-66b44edc45a6',
   time: '2024-05-14T10:19:44.118293114+00:00',
-  deviceInfo: {
-    tenantId: '52f14cd4-c6f1-4fbd-8f87-4025e1d49242',
-    tenantName: 'City of Example',
-    applicationId: '17c82e96-be03-4f38-aef3-f83d48582d97',
-    applicationName: 'waste',
-    deviceProfileId: '14855bf7-d10d-4aee-b618-ebfcb64dc7ad',
-    deviceProfileName: 'fill-level-sensor',
-    deviceName: 'bin-0042',
-    devEui: CHIRPSTACK_DEV_EUI,
-  },
+  deviceInfo: { ...CHIRPSTACK_DEVICE_INFO },
   devAddr: '00189440',
 };
