@@ -52,6 +52,7 @@ import { createProvisioningService } from './ingest/devices/provisioning.service
 import type { DeviceStore } from './ingest/ports/device-store.port.js';
 import { createCommandDispatcher } from './ingest/commands/command.dispatcher.js';
 import { createHttpCommandTransport } from './ingest/commands/http-command.transport.js';
+import { DEFAULT_DENIED_NETWORKS } from './platform/config/network-list.js';
 import { createIngestRuntime } from './ingest/ingest-runtime.js';
 import { createDeviceHealthMonitor } from './ingest/health/device-health.monitor.js';
 import type { DeviceAgent, DeviceDirectory } from './ingest/ingest.types.js';
@@ -106,7 +107,8 @@ export type AppConfig = Pick<
   | 'ingestMaxPayloadBytes'
   | 'ingestRejectionCapacity'
   | 'deviceHealthIntervalMs'
->;
+> &
+  Partial<Pick<CivisConfig, 'notificationDeniedNetworks'>>;
 
 export function ngsiLdRouteTable(
   deps: Parameters<typeof entityRoutes>[0] & {
@@ -276,7 +278,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
   // Device commands (docs/mqtt-and-commands.md): NGSI-LD writes of a command attribute go
   // out through the transport the MQTT agent registered, or by HTTP push.
   ingest.runtime.registerCommandTransport(
-    createHttpCommandTransport({ acknowledge: ingest.runtime.acknowledgeCommand }),
+    createHttpCommandTransport({
+      acknowledge: ingest.runtime.acknowledgeCommand,
+      // A device's `endpoint` is provisioned data: no SSRF into the denied networks.
+      deniedNetworks: config.notificationDeniedNetworks ?? DEFAULT_DENIED_NETWORKS,
+    }),
   );
   const commands = createCommandDispatcher({
     bus: deps.changeBus,

@@ -22,6 +22,12 @@ describe('encodeCommand', () => {
     assert.equal(encodeCommand('json', 'd1', 'reset', undefined), '{"reset":null}');
   });
 
+  it('encodeCommand refuses UL values that would smuggle in another command', () => {
+    for (const value of ['on#d1@reboot|now', 'on|x', 'on\nd1@reboot|', ['a', 'b|c'], { 'k|': 1 }])
+      assert.throws(() => encodeCommand('ul', 'd1', 'switch', value), /no escaping/);
+    assert.equal(encodeCommand('json', 'd1', 'switch', 'on#x|y'), '{"switch":"on#x|y"}');
+  });
+
   it('encodeCommand writes <device_id>@<cmd>|<value> for UL devices', () => {
     assert.equal(encodeCommand('ul', 'd1', 'switch', 'on'), 'd1@switch|on');
     assert.equal(encodeCommand('ul', 'd1', 'dim', 40), 'd1@dim|40');

@@ -40,13 +40,21 @@ function ulParameters(value: unknown): string {
   if (Array.isArray(value)) return value.map(ulScalar).join('|');
   if (typeof value === 'object')
     return Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => `${k}=${ulScalar(v)}`)
+      .map(([k, v]) => `${ulScalar(k)}=${ulScalar(v)}`)
       .join('|');
   return ulScalar(value);
 }
 
+/** UL has no escaping: a separator inside a value would smuggle in another command. */
+const UL_SEPARATORS = /[|#\r\n]/;
+
 function ulScalar(value: unknown): string {
-  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+  const text = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+  if (UL_SEPARATORS.test(text))
+    throw invalidRequest(
+      "An UltraLight command value cannot hold '|', '#' or line breaks (UL has no escaping)",
+    );
+  return text;
 }
 
 export interface CommandResult {

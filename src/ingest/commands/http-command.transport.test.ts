@@ -96,4 +96,36 @@ describe('createHttpCommandTransport', () => {
       /no endpoint/,
     );
   });
+
+  it('never connects to a denied network, by IP literal or by a name resolving into it', async () => {
+    const guarded = createHttpCommandTransport({
+      acknowledge: async (_device, command, result) => void acknowledged.push({ command, result }),
+      timeoutMs: 300,
+      deniedNetworks: ['127.0.0.0/8', '::1/128', '169.254.0.0/16'],
+    });
+    const port = (server.address() as AddressInfo).port;
+    acknowledged.length = 0;
+    const before = requests.length;
+    answer = (_request, _body, response) => response.end('ok');
+    for (const endpoint of [
+      `http://127.0.0.1:${port}/cmd`,
+      `http://localhost:${port}/cmd`,
+      'http://169.254.169.254/latest/meta-data/',
+      `http://[::1]:${port}/cmd`,
+    ]) {
+      await assert.rejects(
+        guarded.send(provisionedDevice('d', 'k', { endpoint }), 'switch', 'on'),
+        /notificationDeniedNetworks|refused/,
+        endpoint,
+      );
+    }
+    for (const endpoint of ['file:///etc/passwd', 'data:text/plain,hi', 'not a url']) {
+      await assert.rejects(
+        guarded.send(provisionedDevice('d', 'k', { endpoint }), 'switch', 'on'),
+        /not an http or https URL/,
+      );
+    }
+    assert.equal(requests.length, before);
+    assert.deepEqual(acknowledged, []);
+  });
 });

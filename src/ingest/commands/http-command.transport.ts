@@ -3,7 +3,13 @@
  * the FIWARE service headers. The device answers synchronously: a 2xx response is the
  * command's result (`{"<cmd>": result}`, or any body), applied through `acknowledge`;
  * anything else, a timeout or an unreachable device fails the send (status ERROR).
+ *
+ * An `endpoint` is provisioned data, not a trusted address: like notifications, commands
+ * never connect to the denied networks (`notificationDeniedNetworks`, cloud metadata and
+ * link-local by default), checked after DNS when each connection is made (address-guard.ts).
  */
+import { Agent, fetch, type Response } from 'undici';
+import { createAddressGuard } from '../../adapters/notify/address-guard.js';
 import { isPlainObject } from '../../ngsi-ld/entity/json-value.js';
 import type { ProvisionedDevice } from '../devices/device.model.js';
 import type { CommandTransport } from '../ingest.types.js';
@@ -15,11 +21,15 @@ export interface HttpCommandTransportOptions {
   timeoutMs?: number;
   /** Largest answer read; default 64 KiB (longer answers fail the command). */
   maxResponseBytes?: number;
+  /** CIDR blocks commands may not connect to (the notifications' `notificationDeniedNetworks`). */
+  deniedNetworks?: readonly string[];
 }
 
 export function createHttpCommandTransport(options: HttpCommandTransportOptions): CommandTransport {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxBytes = options.maxResponseBytes ?? 64 * 1024;
+  const guard = createAddressGuard(options.deniedNetworks ?? []);
+  const agent = new Agent({ connect: { lookup: guard.lookup }, keepAliveTimeout: 5_000 });
 
   return {
     transport: 'HTTP',
@@ -27,6 +37,12 @@ export function createHttpCommandTransport(options: HttpCommandTransportOptions)
       const endpoint = device.endpoint ?? device.device.endpoint;
       if (endpoint === undefined)
         throw new Error(`Device ${device.device.device_id} has no endpoint for HTTP commands`);
+      const url = URL.canParse(endpoint) ? new URL(endpoint) : undefined;
+      if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+        throw new Error(`Device endpoint ${endpoint} is not an http or https URL`);
+      // IP literals skip the lookup: they are checked here.
+      const denied = guard.checkHost(url.hostname);
+      if (denied !== undefined) throw new Error(`Device endpoint refused: ${denied}`);
       const key = commandKey(device, command);
       const signal = AbortSignal.timeout(timeoutMs);
       let response: Response;
@@ -41,9 +57,13 @@ export function createHttpCommandTransport(options: HttpCommandTransportOptions)
           body: JSON.stringify({ [key]: value ?? null }),
           redirect: 'error',
           signal,
+          dispatcher: agent,
         });
       } catch (error) {
-        throw new Error(`Device endpoint ${endpoint} unreachable: ${(error as Error).message}`, {
+        // fetch says only "fetch failed": the reason (refused address, DNS, …) is the cause.
+        const cause = (error as Error).cause;
+        const reason = cause instanceof Error ? cause.message : (error as Error).message;
+        throw new Error(`Device endpoint ${endpoint} unreachable: ${reason}`, {
           cause: error,
         });
       }

@@ -235,6 +235,26 @@ describe('embedded MQTT broker agent', () => {
     ]);
   });
 
+  it('keeps another device from taking over a connection and its commands by client id', async () => {
+    const victim = await connect({ ...asLamp, clientId: 'shared-id', clean: false });
+    await victim.subscribeAsync('/key1/lamp1/cmd', { qos: 1 });
+    let closed = false;
+    victim.on('close', () => (closed = true));
+    const got: string[] = [];
+    victim.on('message', (_topic, payload) => got.push(payload.toString()));
+    await connect({
+      username: 'key1/lamp2',
+      password: 'key1',
+      clientId: 'shared-id',
+      clean: false,
+    });
+    await sleep(30);
+    assert.equal(closed, false);
+    await runtime.transports[0]?.send(lamp, 'switch', 'on');
+    for (let i = 0; i < 100 && got.length < 1; i++) await sleep(10);
+    assert.deepEqual(got, ['{"switch":"on"}']);
+  });
+
   it('hands command results (cmdexe) to acknowledgeCommand', async () => {
     runtime.acknowledged.length = 0;
     const json = await connect(asLamp);

@@ -18,6 +18,7 @@
  * - Packets larger than 4 × the payload limit + 64 KiB (topic) close the connection before
  *   they are buffered (mqtt-frame-guard.ts); payloads over the limit are refused.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
@@ -78,6 +79,14 @@ function authError(message: string, returnCode: number): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
 
+/** A client id within its device's namespace; the apikey, a credential, only hashed. */
+export function scopedClientId(apikey: string, deviceId: string, clientId: string): string {
+  const device = createHash('sha256')
+    .update(JSON.stringify([apikey, deviceId]))
+    .digest('hex');
+  return `${device.slice(0, 16)}/${clientId}`;
+}
+
 export function createEmbeddedBrokerAgent(options: EmbeddedBrokerOptions): EmbeddedBrokerAgent {
   const log = options.log;
   const maxPacketBytes = 4 * options.maxPayloadBytes + 64 * 1024;
@@ -135,6 +144,10 @@ export function createEmbeddedBrokerAgent(options: EmbeddedBrokerOptions): Embed
         }
         if (!(await checkDevicePassword(device, password, options.verifyPassword)))
           return refuse('wrong password', 'not-authorized', device.device.tenant);
+        // Client ids are chosen by devices: unscoped, one device could take over another's
+        // connection and persistent session (aedes closes the older client of an id, and
+        // drops its queued commands as not forwardable). Scoped per device, it cannot.
+        client.id = scopedClientId(apikey, deviceId, client.id);
         sessions.set(client, {
           device,
           commandTopic: commandTopic(apikey, deviceId),

@@ -296,4 +296,19 @@ describe('mapMeasurement', () => {
     const compiled = compileDevice(device({}, { entity_name: 'sensor 1' }), CORE_JSON_LD_CONTEXT);
     assert.match(compiled.misprovisioned ?? '', /not an absolute URI/);
   });
+
+  it('mapMeasurement never writes command attributes: no command loop, no faked status', () => {
+    const lamp = device({
+      commands: [{ name: 'switch', type: 'command' }],
+      attributes: [{ object_id: 's', name: 'switch_status', type: 'Text' }],
+    });
+    const mapped = map(lamp, { switch: 'on', switch_info: 'x', s: 'OK', temperature: 20 });
+    assert.equal(mapped.measured, 1);
+    assert.deepEqual(Object.keys(mapped.entity.attrs), [`${NS}temperature`]);
+    assert.deepEqual(
+      mapped.refused.map((r) => r.key),
+      ['switch', 'switch_info', 's'],
+    );
+    assert.ok(compileDevice(lamp, CORE_JSON_LD_CONTEXT).problems.some((p) => /command/.test(p)));
+  });
 });

@@ -76,6 +76,12 @@ export interface CompiledDevice {
   readonly problems: readonly string[];
   /** Unmapped key → its IRI, or null when the key cannot name an attribute. */
   readonly unmapped: Map<string, string | null>;
+  /**
+   * The device's command attributes (`<cmd>`, `<cmd>_status`, `<cmd>_info`): measures never
+   * write them — a measured `<cmd>` would issue the command again (a loop through the
+   * device), a measured status would fake the command's progress.
+   */
+  readonly commandIris: ReadonlySet<string>;
 }
 
 const MAX_REMEMBERED_KEYS = 256;
@@ -87,10 +93,22 @@ export function compileDevice(device: ProvisionedDevice, context: JsonLdContext)
   if (cached !== undefined && cached.context === context) return cached;
   const problems: string[] = [];
   const { entity_name: entityId, entity_type: type } = device.device;
+  const commandIris = new Set(
+    device.commands.flatMap(({ name }) =>
+      [name, `${name}_status`, `${name}_info`].map((term) => context.expandTerm(term)),
+    ),
+  );
   const mappings = new Map<string, CompiledMapping>();
   for (const mapping of device.attributes) {
     const key = mapping.object_id ?? mapping.name;
-    if (!mappings.has(key)) mappings.set(key, compileMapping(mapping, context, problems));
+    if (mappings.has(key)) continue;
+    const compiledMapping = compileMapping(mapping, context, problems);
+    if (compiledMapping.problem === undefined && commandIris.has(compiledMapping.iri)) {
+      const problem = `attribute '${mapping.name}' is a command attribute, which measures do not write`;
+      problems.push(problem);
+      compiledMapping.problem = problem;
+    }
+    mappings.set(key, compiledMapping);
   }
   const misprovisioned = !isAbsoluteUri(entityId)
     ? `entity_name '${entityId}' is not an absolute URI`
@@ -108,6 +126,7 @@ export function compileDevice(device: ProvisionedDevice, context: JsonLdContext)
     misprovisioned,
     problems,
     unmapped: new Map(),
+    commandIris,
   };
   compiledDevices.set(device, compiled);
   return compiled;
@@ -147,6 +166,14 @@ export function mapMeasurement(
           key,
           reason: 'malformed-payload',
           detail: `measure ${describeValue(key)} cannot name an attribute`,
+        });
+        continue;
+      }
+      if (compiled.commandIris.has(name)) {
+        refused.push({
+          key,
+          reason: 'malformed-payload',
+          detail: `measure ${describeValue(key)} names a command attribute, which measures do not write`,
         });
         continue;
       }

@@ -196,6 +196,21 @@ describe('MeasurementSink', () => {
     await sink.whenAccepting(10); // more than the queue holds: once it is empty
   });
 
+  it('whenAccepting does not strand the waiters behind one that was woken but never submitted', async () => {
+    const { sink, entities } = setup({ capacity: 1 });
+    entities.hold();
+    const accepted = sink.submit(measurement(device('a')));
+    // The first waiter's connection ends: it is woken but submits nothing.
+    const gone = sink.whenAccepting(1);
+    const behind = sink.whenAccepting(1).then(() => sink.submit(measurement(device('b'))));
+    entities.release();
+    await Promise.all([accepted, gone]);
+    let settled = false;
+    void behind.then(() => (settled = true));
+    for (let i = 0; i < 50 && !settled; i++) await new Promise((r) => setTimeout(r, 2));
+    assert.equal(settled, true, 'the second waiter never got the room the first left unused');
+  });
+
   it('whenAccepting lets every waiter go when the sink stops', async () => {
     const { sink, entities } = setup({ capacity: 1 });
     entities.hold();

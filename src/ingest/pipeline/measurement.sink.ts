@@ -88,23 +88,38 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
    */
   let waiters: Array<{ count: number; resolve: () => void }> = [];
   let waitersHead = 0;
+  let recheck: NodeJS.Immediate | undefined;
 
-  /** Wakes the waiters the free room holds, in order; all of them once stopped. */
+  /**
+   * Wakes the waiters the free room holds, in order; all of them once stopped. A woken
+   * waiter may never submit (its connection ended, its message was refused): the room it
+   * was given is looked at again once the woken ones had their turn, else the waiters
+   * behind it would wait for a write that never comes.
+   */
   function wakeWaiters(): void {
     let free = settings.capacity - queued - inFlight;
+    let woken = 0;
     while (waitersHead < waiters.length) {
       const first = waiters[waitersHead] as { count: number; resolve: () => void };
       if (!stopped && first.count > free) break;
       free -= first.count;
       waitersHead++;
+      woken++;
       first.resolve();
     }
     if (waitersHead === waiters.length) {
       waiters = [];
       waitersHead = 0;
-    } else if (waitersHead > 4096) {
-      waiters = waiters.slice(waitersHead);
-      waitersHead = 0;
+    } else {
+      if (waitersHead > 4096) {
+        waiters = waiters.slice(waitersHead);
+        waitersHead = 0;
+      }
+      if (woken > 0 && recheck === undefined)
+        recheck = setImmediate(() => {
+          recheck = undefined;
+          wakeWaiters();
+        });
     }
   }
 

@@ -116,4 +116,23 @@ describe('RejectionRecorder', () => {
     assert.equal(excerptPayload(Buffer.alloc(5000, 65)).length, 1024);
     assert.equal(excerptPayload('a'.repeat(3000)).length, 1024);
   });
+
+  it('record shortens the apikey (a credential) in the source topic, the detail and the log', async () => {
+    const store = createInMemoryRejectionStore(100);
+    const { recorder, lines } = setup(store);
+    recorder.record({
+      reason: 'unknown-device',
+      transport: 'mqtt',
+      tenant: 'city',
+      apikey: 'secretkey42',
+      deviceId: 'd1',
+      source: '/json/secretkey42/d1/attrs',
+      detail: 'No device d1 with apikey secretkey42',
+    });
+    await recorder.flush();
+    const { rejections } = await store.list({ tenant: 'city', limit: 10, offset: 0 });
+    assert.equal(rejections[0]?.source, '/json/secr…/d1/attrs');
+    assert.equal(rejections[0]?.detail, 'No device d1 with apikey secr…');
+    assert.doesNotMatch(JSON.stringify(lines), /secretkey42/);
+  });
 });

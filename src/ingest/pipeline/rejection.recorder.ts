@@ -140,19 +140,29 @@ export function createRejectionRecorder(deps: RejectionRecorderDeps): RunningRej
 }
 
 function sanitize(input: Omit<Rejection, 'at'>, at: string): Rejection {
+  // The apikey is a credential (the default MQTT password): the topic in `source` and the
+  // detail carry it shortened only, in the log and in the listing alike.
+  const mask = apikeyMask(input.apikey);
   const rejection: Rejection = {
     at,
     reason: input.reason,
     transport: input.transport,
-    detail: clean(input.detail, MAX_DETAIL),
+    detail: clean(mask(input.detail), MAX_DETAIL),
   };
   if (input.tenant !== undefined) rejection.tenant = clean(input.tenant, MAX_FIELD);
   if (input.apikey !== undefined) rejection.apikey = clean(input.apikey, MAX_FIELD);
   if (input.deviceId !== undefined) rejection.deviceId = clean(input.deviceId, MAX_FIELD);
-  if (input.source !== undefined) rejection.source = clean(input.source, MAX_SOURCE);
+  if (input.source !== undefined) rejection.source = clean(mask(input.source), MAX_SOURCE);
   if (input.payloadExcerpt !== undefined)
     rejection.payloadExcerpt = clean(excerptPayload(input.payloadExcerpt), EXCERPT_BYTES);
   return rejection;
+}
+
+/** Replaces an apikey (longer than 4 characters) by its first 4 and an ellipsis. */
+function apikeyMask(apikey: string | undefined): (text: string) => string {
+  if (apikey === undefined || apikey.length <= 4) return (text) => text;
+  const shortened = `${apikey.slice(0, 4)}…`;
+  return (text) => (text.includes(apikey) ? text.replaceAll(apikey, shortened) : text);
 }
 
 /** Bounded, and without NUL (PostgreSQL text cannot hold it). */
