@@ -6,12 +6,9 @@
  * allow-list and Content-Type are checked here once; wrong verbs get 405 with Allow.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import {
-  badRequestData,
-  methodNotAllowed,
-  unsupportedMediaType,
-} from '../../ngsi-ld/problem-details.js';
+import { badRequestData, unsupportedMediaType } from '../../ngsi-ld/problem-details.js';
 import { MEDIA_JSON, mediaTypeOf } from '../http/media-types.js';
+import { refuseOtherMethods } from '../http/method-not-allowed.js';
 import type { HttpMethod } from '../ngsi-ld/route-spec.js';
 import { QueryParams } from '../ngsi-ld/query-params.js';
 import { readIotScope, type IotScope } from './iot-scope.js';
@@ -43,8 +40,6 @@ export interface IotRouteSpec {
   handler(request: IotRequest): Promise<IotReply>;
 }
 
-const METHODS: HttpMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
-
 export function registerIotRoutes(app: FastifyInstance, routes: readonly IotRouteSpec[]): void {
   const byUrl = new Map<string, Set<HttpMethod>>();
   for (const spec of routes) {
@@ -61,19 +56,7 @@ export function registerIotRoutes(app: FastifyInstance, routes: readonly IotRout
       },
     });
   }
-  for (const [url, methods] of byUrl) {
-    const allow = [...methods].join(', ');
-    const missing = METHODS.filter((m) => !methods.has(m));
-    if (missing.length === 0) continue;
-    app.route({
-      method: missing,
-      url,
-      handler: async (request, reply) => {
-        reply.header('Allow', allow);
-        throw methodNotAllowed(`${request.method} is not allowed on ${url}; allowed: ${allow}`);
-      },
-    });
-  }
+  refuseOtherMethods(app, byUrl);
 }
 
 function readRequest(spec: IotRouteSpec, request: FastifyRequest): IotRequest {

@@ -8,11 +8,11 @@ import type { JsonLdContext } from '../../ngsi-ld/context/json-ld-context.js';
 import { DEFAULT_TENANT } from '../../ngsi-ld/model.js';
 import {
   badRequestData,
-  methodNotAllowed,
   notAcceptable,
   unsupportedMediaType,
 } from '../../ngsi-ld/problem-details.js';
 import { contextUrlFromLink, linkHeaderFor } from '../http/link-header.js';
+import { refuseOtherMethods } from '../http/method-not-allowed.js';
 import {
   MEDIA_GEO_JSON,
   MEDIA_JSON,
@@ -26,7 +26,6 @@ import type { HttpMethod, NgsiReply, RouteSpec } from './route-spec.js';
 
 export const NGSI_LD_PREFIX = '/ngsi-ld/v1';
 const TENANT_HEADER = 'ngsild-tenant';
-const METHODS: HttpMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 
 export interface NgsiLdPluginDeps {
   routes: readonly RouteSpec[];
@@ -49,19 +48,7 @@ export async function registerNgsiLdRoutes(
       handler: (request, reply) => handle(spec, request, reply, deps),
     });
   }
-  for (const [url, methods] of byUrl) {
-    const allow = [...methods].join(', ');
-    const missing = METHODS.filter((m) => !methods.has(m));
-    if (missing.length === 0) continue;
-    app.route({
-      method: missing,
-      url,
-      handler: async (request, reply) => {
-        reply.header('Allow', allow);
-        throw methodNotAllowed(`${request.method} is not allowed on ${url}; allowed: ${allow}`);
-      },
-    });
-  }
+  refuseOtherMethods(app, byUrl);
 }
 
 async function handle(
