@@ -28,7 +28,11 @@ const READ_PARAMS = [
   'local',
   'type',
 ];
-const QUERY_PARAMS = [
+/**
+ * What selects and pages the entities of a query (NGSI-LD 6.4.3.2); `type` comes with the
+ * read parameters here, as the type guard of a single entity.
+ */
+export const ENTITY_SELECTION_PARAMS = [
   'id',
   'idPattern',
   'q',
@@ -81,7 +85,7 @@ export function entityRoutes(deps: EntityRoutesDeps): RouteSpec[] {
       action: 'entity:read',
       summary: 'Query Entities',
       clause: '5.7.2',
-      query: [...READ_PARAMS, ...QUERY_PARAMS],
+      query: [...READ_PARAMS, ...ENTITY_SELECTION_PARAMS],
       unsupportedQuery: NOT_BUILT_PARAMS,
       produces: ENTITY_MEDIA,
       async handler(request) {

@@ -6,7 +6,7 @@ import type { HistoryQuery } from '../../context/ports/history-store.port.js';
 import type { TemporalService } from '../../context/temporal.service.js';
 import { badRequestData } from '../../ngsi-ld/problem-details.js';
 import { MEDIA_JSON, MEDIA_JSON_LD } from '../http/media-types.js';
-import { NOT_BUILT_PARAMS } from './entities.routes.js';
+import { ENTITY_SELECTION_PARAMS, NOT_BUILT_PARAMS } from './entities.routes.js';
 import {
   buildEntityQuery,
   filterFromParams,
@@ -44,21 +44,7 @@ export const TEMPORAL_READ_PARAMS = [
   'aggrPeriodDuration',
   'local',
 ];
-const QUERY_PARAMS = [
-  'id',
-  'idPattern',
-  'type',
-  'q',
-  'scopeQ',
-  'georel',
-  'geometry',
-  'coordinates',
-  'geoproperty',
-  'csf',
-  'limit',
-  'offset',
-  'count',
-];
+const QUERY_PARAMS = ['type', ...ENTITY_SELECTION_PARAMS];
 const MEDIA = [MEDIA_JSON, MEDIA_JSON_LD] as const;
 
 interface Deps {
