@@ -10,8 +10,14 @@
  * duplicate window does for the NATS adapter.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChangeBatchHandler, ChangeBus, ChangeConsumer } from './ports/change-bus.port.js';
+import {
+  eachChange,
+  type ChangeBatchHandler,
+  type ChangeBus,
+  type ChangeConsumer,
+} from './ports/change-bus.port.js';
 import type { EntityChange } from './ports/change-log.port.js';
+import { FifoQueue } from './fifo-queue.js';
 
 /** Seqs remembered after they settled, to drop late duplicates. */
 const SETTLED_MEMORY = 10_000;
@@ -29,9 +35,7 @@ interface Waiting {
 interface Group {
   handler: ChangeBatchHandler;
   maxBatch: number;
-  /** Waiting changes from `head` on (a head index: shifting a long array costs its length). */
-  waiting: Waiting[];
-  head: number;
+  waiting: FifoQueue<Waiting>;
   /** The batches being handled, until none waits. */
   draining: Promise<void> | undefined;
   stopped: boolean;
@@ -71,18 +75,7 @@ export function createInProcessChangeBus(
   }
 
   async function drain(name: string, group: Group): Promise<void> {
-    while (group.head < group.waiting.length) {
-      const batch = group.waiting.slice(group.head, group.head + group.maxBatch);
-      group.head += batch.length;
-      if (group.head === group.waiting.length) {
-        group.waiting = [];
-        group.head = 0;
-      } else if (group.head > 4096) {
-        group.waiting = group.waiting.slice(group.head);
-        group.head = 0;
-      }
-      await handle(name, group, batch);
-    }
+    while (group.waiting.length > 0) await handle(name, group, group.waiting.take(group.maxBatch));
   }
 
   function enqueue(name: string, group: Group, change: EntityChange): Promise<void> {
@@ -113,8 +106,7 @@ export function createInProcessChangeBus(
     const group: Group = {
       handler,
       maxBatch: Math.max(1, maxBatch),
-      waiting: [],
-      head: 0,
+      waiting: new FifoQueue(),
       draining: undefined,
       stopped: false,
     };
@@ -147,14 +139,7 @@ export function createInProcessChangeBus(
       await Promise.all(pending);
     },
 
-    consume: (name, handler) =>
-      addGroup(
-        name,
-        async (changes) => {
-          for (const change of changes) await handler(change);
-        },
-        1,
-      ),
+    consume: (name, handler) => addGroup(name, eachChange(handler), 1),
 
     consumeBatches: (name, handler, { maxBatch }) => addGroup(name, handler, maxBatch),
 

@@ -9,10 +9,11 @@
  * change log), and consumers resume pulling when it returns.
  */
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type {
-  ChangeBatchHandler,
-  ChangeBus,
-  ChangeConsumer,
+import {
+  eachChange,
+  type ChangeBatchHandler,
+  type ChangeBus,
+  type ChangeConsumer,
 } from '../../context/ports/change-bus.port.js';
 import type { EntityChange } from '../../context/ports/change-log.port.js';
 import { abortable } from './abortable.js';
@@ -163,14 +164,7 @@ export function createNatsChangeBus(options: NatsChangeBusOptions): ChangeBus {
 
   return {
     publish,
-    consume: (group, handler) =>
-      consumeBatches(
-        group,
-        async (changes) => {
-          for (const change of changes) await handler(change);
-        },
-        { maxBatch: 1 },
-      ),
+    consume: (group, handler) => consumeBatches(group, eachChange(handler), { maxBatch: 1 }),
     consumeBatches,
     async close() {
       if (closed) return;

@@ -14,6 +14,13 @@ export type ChangeHandler = (change: EntityChange) => Promise<void>;
 /** Handles several changes, in publish order; they settle together. */
 export type ChangeBatchHandler = (changes: readonly EntityChange[]) => Promise<void>;
 
+/** A per-change handler as a batch handler: what `consume` is, with batches of one. */
+export function eachChange(handler: ChangeHandler): ChangeBatchHandler {
+  return async (changes) => {
+    for (const change of changes) await handler(change);
+  };
+}
+
 export interface ChangeConsumer {
   stop(): Promise<void>;
 }

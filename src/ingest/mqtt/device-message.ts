@@ -78,14 +78,13 @@ export function createDeviceMessageHandler(deps: DeviceMessageDeps): DeviceMessa
           deps.log.debug({ err: error }, 'Device message refused');
           return false;
         }
-        const saturated =
-          isProblemDetails(error) && error.extras?.['retryAfterSeconds'] !== undefined;
-        // Room was taken between the wait and the write: wait for room again.
-        if (saturated && runtime.sink.whenAccepting !== undefined) continue;
-        const delay = delays[Math.min(attempt, delays.length - 1)] ?? 1_000;
         const retryAfter = isProblemDetails(error)
           ? error.extras?.['retryAfterSeconds']
           : undefined;
+        const saturated = retryAfter !== undefined;
+        // Room was taken between the wait and the write: wait for room again.
+        if (saturated && runtime.sink.whenAccepting !== undefined) continue;
+        const delay = delays[Math.min(attempt, delays.length - 1)] ?? 1_000;
         const wait = typeof retryAfter === 'number' ? Math.min(retryAfter * 1000, delay) : delay;
         if (!saturated)
           deps.log.warn({ err: error, attempt }, 'Writing a device message failed; retrying');

@@ -30,6 +30,7 @@ import {
   type ProblemDetails,
 } from '../../ngsi-ld/problem-details.js';
 import type { Measurement, MeasurementSink, RejectionRecorder } from '../ingest.types.js';
+import { FifoQueue } from '../../context/fifo-queue.js';
 import { compileDevice, mapMeasurement, type CompiledDevice } from './measurement.mapper.js';
 
 export interface MeasurementSinkSettings {
@@ -82,12 +83,8 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
   let timer: NodeJS.Timeout | undefined;
   let immediate: NodeJS.Immediate | undefined;
   let running: Promise<void> | undefined;
-  /**
-   * Transports waiting for room (whenAccepting), first come first served, from
-   * `waitersHead` on (a head index: thousands may wait, and shift() moves them all).
-   */
-  let waiters: Array<{ count: number; resolve: () => void }> = [];
-  let waitersHead = 0;
+  /** Transports waiting for room (whenAccepting), first come first served. */
+  const waiters = new FifoQueue<{ count: number; resolve: () => void }>();
   let recheck: NodeJS.Immediate | undefined;
 
   /**
@@ -99,28 +96,18 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
   function wakeWaiters(): void {
     let free = settings.capacity - queued - inFlight;
     let woken = 0;
-    while (waitersHead < waiters.length) {
-      const first = waiters[waitersHead] as { count: number; resolve: () => void };
+    for (let first = waiters.peek(); first !== undefined; first = waiters.peek()) {
       if (!stopped && first.count > free) break;
       free -= first.count;
-      waitersHead++;
+      waiters.shift();
       woken++;
       first.resolve();
     }
-    if (waitersHead === waiters.length) {
-      waiters = [];
-      waitersHead = 0;
-    } else {
-      if (waitersHead > 4096) {
-        waiters = waiters.slice(waitersHead);
-        waitersHead = 0;
-      }
-      if (woken > 0 && recheck === undefined)
-        recheck = setImmediate(() => {
-          recheck = undefined;
-          wakeWaiters();
-        });
-    }
+    if (waiters.length > 0 && woken > 0 && recheck === undefined)
+      recheck = setImmediate(() => {
+        recheck = undefined;
+        wakeWaiters();
+      });
   }
 
   function cachedContext(measurement: Measurement, now: number): JsonLdContext | undefined {
@@ -344,10 +331,7 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
     whenAccepting(count) {
       // More than the whole queue holds waits for an empty queue only.
       const need = Math.min(count, settings.capacity);
-      if (
-        stopped ||
-        (waitersHead === waiters.length && queued + inFlight + need <= settings.capacity)
-      )
+      if (stopped || (waiters.length === 0 && queued + inFlight + need <= settings.capacity))
         return Promise.resolve();
       return new Promise<void>((resolve) => waiters.push({ count: need, resolve }));
     },
