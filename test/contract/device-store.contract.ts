@@ -127,6 +127,22 @@ export function describeDeviceStoreContract(name: string, make: MakeDeviceStore)
         await store.createGroups([group({ servicePath: '/south' })]);
       });
 
+      it('an apikey is refused to tenants sorting before and after its own', async () => {
+        await store.createGroups([group({ tenant: 'm', apikey: 'km' })]);
+        await store.createDevices([device('dm', { tenant: 'm', apikey: 'kd' })]);
+        for (const tenant of ['a', 'z'])
+          for (const apikey of ['km', 'kd']) {
+            await assertAlreadyExists(
+              store.createGroups([group({ tenant, apikey })]),
+              new RegExp(`apikey '${apikey}' is already used by another tenant`),
+            );
+            await assertAlreadyExists(
+              store.createDevices([device('dx', { tenant, apikey })]),
+              new RegExp(`apikey '${apikey}' is already used by another tenant`),
+            );
+          }
+      });
+
       it('an apikey belongs to one tenant: another tenant’s group or device cannot take it', async () => {
         await store.createGroups([group()]);
         await store.createDevices([device('solo', { apikey: 'k5' })]);

@@ -8,6 +8,7 @@ import { HISTORY_MIGRATION } from './postgres-history-schema.js';
 import { SUBSCRIPTION_MIGRATION } from './postgres-subscription-schema.js';
 import { DEVICE_MIGRATION } from './postgres-device-schema.js';
 import { REJECTION_MIGRATION } from './postgres-rejection-schema.js';
+import { APIKEY_TENANT_MIGRATION } from '../sql/device-rows.js';
 
 /** Characters of `str` held by its b-tree index: a b-tree entry cannot exceed ~2.7 kB. */
 export const STR_INDEX_PREFIX = 200;
@@ -116,4 +117,5 @@ export const POSTGRES_MIGRATIONS: readonly SqlMigration[] = [
   },
   DEVICE_MIGRATION,
   REJECTION_MIGRATION,
+  APIKEY_TENANT_MIGRATION,
 ];

@@ -5,6 +5,7 @@
  */
 import type { Device, ServiceGroup } from '../../ingest/devices/device.model.js';
 import { alreadyExists, type ProblemDetails } from '../../ngsi-ld/problem-details.js';
+import type { SqlMigration } from './sql-migration.js';
 
 export const GROUP_COLUMNS = 'tenant, service_path, apikey, resource, doc';
 export const DEVICE_COLUMNS = 'tenant, service_path, device_id, apikey, dev_eui, entity_name, doc';
@@ -32,9 +33,26 @@ export function deviceUniqueIndex(name: string | undefined): DeviceUniqueIndex |
 export function foreignApikeySql(param: (name: 'apikey' | 'tenant') => string): string {
   const apikey = param('apikey');
   const tenant = param('tenant');
-  return `SELECT 1 AS taken FROM device_groups WHERE apikey = ${apikey} AND tenant <> ${tenant}
-    UNION ALL SELECT 1 FROM devices WHERE apikey = ${apikey} AND tenant <> ${tenant} LIMIT 1`;
+  // Two ranges instead of `tenant <> …`: each is one seek in the (apikey, tenant) indexes,
+  // where `<>` read every row of the apikey, which made provisioning n devices O(n²).
+  return ['<', '>']
+    .flatMap((op) => [
+      `SELECT 1 AS taken FROM device_groups WHERE apikey = ${apikey} AND tenant ${op} ${tenant}`,
+      `SELECT 1 FROM devices WHERE apikey = ${apikey} AND tenant ${op} ${tenant}`,
+    ])
+    .join(' UNION ALL ')
+    .concat(' LIMIT 1');
 }
+
+/** Migration 10, the same on both adapters: the indexes of foreignApikeySql's ranges. */
+export const APIKEY_TENANT_MIGRATION: SqlMigration = {
+  version: 10,
+  name: 'apikey-tenant-indexes',
+  statements: [
+    'CREATE INDEX device_groups_apikey_tenant ON device_groups (apikey, tenant)',
+    'CREATE INDEX devices_apikey_tenant ON devices (apikey, tenant)',
+  ],
+};
 
 export function groupValues(group: ServiceGroup): string[] {
   return [group.tenant, group.servicePath, group.apikey, group.resource, JSON.stringify(group)];

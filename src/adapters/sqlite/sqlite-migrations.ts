@@ -7,6 +7,7 @@ import { HISTORY_MIGRATION } from './sqlite-history-schema.js';
 import { SUBSCRIPTION_MIGRATION } from './sqlite-subscription-schema.js';
 import { DEVICE_MIGRATION } from './sqlite-device-schema.js';
 import { REJECTION_MIGRATION } from './sqlite-rejection-schema.js';
+import { APIKEY_TENANT_MIGRATION } from '../sql/device-rows.js';
 
 export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
   {
@@ -129,4 +130,5 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
   },
   DEVICE_MIGRATION,
   REJECTION_MIGRATION,
+  APIKEY_TENANT_MIGRATION,
 ];

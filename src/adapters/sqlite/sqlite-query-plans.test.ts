@@ -9,6 +9,7 @@ import { after, describe, it } from 'node:test';
 import { renderCandidateCount, renderCandidateSelect } from '../sql/condition-sql.js';
 import type { CandidatePlan } from '../sql/condition-sql.js';
 import type { Condition } from '../sql/query-condition.js';
+import { foreignApikeySql } from '../sql/device-rows.js';
 import type { RenderedSql } from '../sql/sql-dialect.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import { sqliteDialect } from './sqlite-dialect.js';
@@ -71,5 +72,19 @@ describe('SQLite plans of walks', () => {
       details.join('\n'),
     );
     assert.ok(!details.some((detail) => /SCAN e\b/.test(detail)), details.join('\n'));
+  });
+
+  it('the apikey ownership check seeks tenant ranges, never reads every device of the apikey', () => {
+    const text = foreignApikeySql((name) => `@${name}`);
+    const details = db
+      .prepare(`EXPLAIN QUERY PLAN ${text}`)
+      .all({ apikey: 'k', tenant: 't' })
+      .map((row) => (row as { detail: string }).detail);
+    for (const table of ['device_groups', 'devices'])
+      for (const op of ['<', '>'])
+        assert.ok(
+          details.some((d) => d.includes(`${table}_apikey_tenant (apikey=? AND tenant${op}?)`)),
+          details.join('\n'),
+        );
   });
 });
