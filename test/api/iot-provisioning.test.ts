@@ -273,6 +273,49 @@ describe('IoT Agent provisioning API', () => {
     assert.equal((await get('/iot/devices/bell001')).statusCode, 200);
   });
 
+  it('DELETE /iot/services?device=true also removes the devices using the group apikey in that path', async () => {
+    const headers = { 'fiware-service': 'purge', 'fiware-servicepath': '/park' };
+    const create = async (url: string, body: unknown, h = headers) =>
+      assert.equal((await t.request(jsonRequest('POST', url, body, h))).statusCode, 201);
+    await create('/iot/services', {
+      services: [
+        { apikey: 'pk', entity_type: 'Spot', resource: '/iot/json' },
+        { apikey: 'other', entity_type: 'Spot', resource: '/iot/d' },
+      ],
+    });
+    await create('/iot/devices', {
+      devices: [
+        { device_id: 'spot1', apikey: 'pk' },
+        { device_id: 'spot2', apikey: 'pk' },
+        { device_id: 'spot3', apikey: 'other' },
+      ],
+    });
+    const del = (query: string) =>
+      t.request(jsonRequest('DELETE', `/iot/services?${query}`, undefined, headers));
+    const bad = await del('apikey=pk&resource=/iot/json&device=yes');
+    assert.equal(bad.statusCode, 400, bad.body);
+    assert.match(bad.json().detail, /device/);
+    const missing = await del('apikey=nope&resource=/iot/json&device=true');
+    assert.equal(missing.statusCode, 404, missing.body);
+    assert.equal((await get('/iot/devices', headers)).json().count, 3);
+
+    const res = await del('apikey=pk&resource=/iot/json&device=true');
+    assert.equal(res.statusCode, 204, res.body);
+    const left = (await get('/iot/devices', headers)).json();
+    assert.deepEqual(
+      left.devices.map((d: { device_id: string }) => d.device_id),
+      ['spot3'],
+    );
+    const tenant = { 'NGSILD-Tenant': 'purge' };
+    for (const id of ['spot1', 'spot2'])
+      assert.equal(
+        (await get(`${NGSI}/entities/urn:ngsi-ld:Device:${id}`, tenant)).statusCode,
+        404,
+      );
+    assert.equal((await get(`${NGSI}/entities/urn:ngsi-ld:Device:spot3`, tenant)).statusCode, 200);
+    assert.equal((await get('/iot/services', headers)).json().count, 1);
+  });
+
   it('NGSILD-Tenant works like fiware-service, and the default tenant needs no header', async () => {
     const res = await t.request(
       jsonRequest(

@@ -2,6 +2,7 @@
  * The FIWARE IoT Agent provisioning API (docs/iot-provisioning.md), so that existing
  * provisioning scripts work unchanged:
  *   POST/GET/PUT/DELETE /iot/services   service groups; PUT and DELETE select ?apikey=&resource=
+ *                                       (DELETE with &device=true removes the group's devices too)
  *   POST/GET /iot/devices               devices; GET pages with limit/offset → {count, devices}
  *   GET/PUT/DELETE /iot/devices/:deviceId
  * Tenant: `fiware-service` or `NGSILD-Tenant`; service path: `fiware-servicepath` ('/').
@@ -100,10 +101,11 @@ export function provisioningRoutes(deps: ProvisioningRoutesDeps): IotRouteSpec[]
       method: 'DELETE',
       url: IOT_SERVICES_PATH,
       action: 'device:write',
-      summary: 'Delete a service group (its devices stay)',
-      query: ['apikey', 'resource'],
+      summary: 'Delete a service group; with device=true its devices too',
+      query: ['apikey', 'resource', 'device'],
       async handler(request) {
-        await provisioning.deleteGroup(groupKey(request));
+        const withDevices = request.query.boolean('device');
+        await provisioning.deleteGroup(groupKey(request), { withDevices });
         return { status: 204 };
       },
     },

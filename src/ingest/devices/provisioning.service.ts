@@ -39,6 +39,8 @@ export interface ProvisioningDeps {
 
 /** Groups read to resolve a device's defaults: the groups of one tenant and service path. */
 const GROUP_SCAN = { limit: 1000, offset: 0 };
+/** Devices read at a time when a group is deleted with its devices. */
+const DEVICE_PAGE = 500;
 
 export function createProvisioningService(deps: ProvisioningDeps) {
   const { store, entities } = deps;
@@ -87,6 +89,41 @@ export function createProvisioningService(deps: ProvisioningDeps) {
     return { device, group };
   }
 
+  /** The group a PUT or DELETE selects by apikey and resource; 404 when there is none. */
+  async function findGroup(key: GroupKey): Promise<ServiceGroup> {
+    const { groups } = await store.listGroups(key.tenant, key.servicePath, GROUP_SCAN, {
+      apikey: key.apikey,
+      resource: key.resource,
+    });
+    const group = groups[0];
+    if (group === undefined) throw groupNotFound(key);
+    return group;
+  }
+
+  /** Removes the device and its Device entity; its measurement entity stays. */
+  async function removeDevice(device: Device): Promise<void> {
+    if (!(await store.deleteDevice(device.tenant, device.servicePath, device.device_id)))
+      throw resourceNotFound(`Device ${device.device_id} does not exist`, device.device_id);
+    changed();
+    try {
+      await entities.deleteEntity(device.tenant, deviceEntityId(device.device_id));
+    } catch (error) {
+      if (!isProblemDetails(error) || error.status !== 404) throw error;
+    }
+  }
+
+  async function devicesOfGroup(key: GroupKey): Promise<Device[]> {
+    const found: Device[] = [];
+    for (let offset = 0; ; offset += DEVICE_PAGE) {
+      const { devices } = await store.listDevices(key.tenant, key.servicePath, {
+        limit: DEVICE_PAGE,
+        offset,
+      });
+      for (const device of devices) if (device.apikey === key.apikey) found.push(device);
+      if (devices.length < DEVICE_PAGE) return found;
+    }
+  }
+
   async function requireGroups(scope: HeaderScope): Promise<ServiceGroup[]> {
     return (await store.listGroups(scope.tenant, scope.servicePath, GROUP_SCAN)).groups;
   }
@@ -115,16 +152,7 @@ export function createProvisioningService(deps: ProvisioningDeps) {
       return store.listGroups(tenant, servicePath, page, filter);
     },
 
-    /** The group a PUT or DELETE selects by apikey and resource; 404 when there is none. */
-    async getGroup(key: GroupKey): Promise<ServiceGroup> {
-      const { groups } = await store.listGroups(key.tenant, key.servicePath, GROUP_SCAN, {
-        apikey: key.apikey,
-        resource: key.resource,
-      });
-      const group = groups[0];
-      if (group === undefined) throw groupNotFound(key);
-      return group;
-    },
+    getGroup: findGroup,
 
     async updateGroup(current: ServiceGroup, input: ServiceGroupInput): Promise<void> {
       const group: ServiceGroup = {
@@ -141,7 +169,16 @@ export function createProvisioningService(deps: ProvisioningDeps) {
       changed();
     },
 
-    async deleteGroup(key: GroupKey): Promise<void> {
+    /**
+     * With `withDevices` (the IoT Agent's `device=true`), the devices of the group's tenant
+     * and service path that use its apikey go first, each with its Device entity; the group
+     * goes last, so a request that fails half-way can simply be sent again.
+     */
+    async deleteGroup(key: GroupKey, options: { withDevices: boolean }): Promise<void> {
+      if (options.withDevices) {
+        await findGroup(key);
+        for (const device of await devicesOfGroup(key)) await removeDevice(device);
+      }
       if (!(await store.deleteGroup(key))) throw groupNotFound(key);
       changed();
     },
@@ -231,17 +268,7 @@ export function createProvisioningService(deps: ProvisioningDeps) {
       }
     },
 
-    /** Removes the device and its Device entity; its measurement entity stays. */
-    async deleteDevice(device: Device): Promise<void> {
-      if (!(await store.deleteDevice(device.tenant, device.servicePath, device.device_id)))
-        throw resourceNotFound(`Device ${device.device_id} does not exist`, device.device_id);
-      changed();
-      try {
-        await entities.deleteEntity(device.tenant, deviceEntityId(device.device_id));
-      } catch (error) {
-        if (!isProblemDetails(error) || error.status !== 404) throw error;
-      }
-    },
+    deleteDevice: removeDevice,
   };
 }
 
