@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from './config.loader.js';
+import { DEFAULT_DENIED_NETWORKS } from './network-list.js';
 
 const noFile = join(tmpdir(), 'civis-no-such-dir', 'civis.config.json');
 
@@ -80,6 +81,16 @@ describe('loadConfig', () => {
     assert.deepEqual(denied('10.0.0.0/8, fc00::/7'), ['10.0.0.0/8', 'fc00::/7']);
     assert.deepEqual(denied('none'), []);
     assert.throws(() => denied('10.0.0.0/40'), /CIVIS_NOTIFICATION_DENIED_NETWORKS/);
+  });
+
+  it('loadConfig reads CIVIS_CONTEXT_DENIED_NETWORKS as CIDR blocks, none or the default', () => {
+    const denied = (value?: string) =>
+      loadConfig({ env: value === undefined ? {} : { CIVIS_CONTEXT_DENIED_NETWORKS: value } })
+        .contextDeniedNetworks;
+    assert.deepEqual(denied(), DEFAULT_DENIED_NETWORKS);
+    assert.deepEqual(denied('127.0.0.0/8,::1'), ['127.0.0.0/8', '::1/128']);
+    assert.deepEqual(denied('none'), []);
+    assert.throws(() => denied('localhost'), /CIVIS_CONTEXT_DENIED_NETWORKS/);
   });
 
   it('loadConfig rejects unknown settings and malformed JSON in the file', () => {

@@ -21,6 +21,7 @@ export interface CivisConfig {
   contextFetchTimeoutMs: number;
   contextMaxBytes: number;
   contextCacheSize: number;
+  contextDeniedNetworks: string[];
   updateAppendsMissingAttributes: boolean;
   notificationTimeoutMs: number;
   notificationConnectionsPerOrigin: number;
@@ -169,6 +170,14 @@ export const SETTINGS: readonly SettingSpec[] = [
     kind: 'positiveInt',
     default: 500,
     description: 'Compiled @contexts kept in memory',
+  },
+  {
+    key: 'contextDeniedNetworks',
+    env: 'CIVIS_CONTEXT_DENIED_NETWORKS',
+    kind: 'networkList',
+    default: [...DEFAULT_DENIED_NETWORKS],
+    description:
+      'CIDR blocks remote @contexts may not be downloaded from, comma-separated, or none; default link-local, 0.0.0.0/8 and cloud metadata addresses (README, JSON-LD @contexts)',
   },
   {
     key: 'updateAppendsMissingAttributes',
