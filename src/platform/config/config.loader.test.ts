@@ -103,6 +103,34 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ configFile: broken, env: {} }), ConfigError);
   });
 
+  it('loadConfig errors never show the password of a URL setting', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'civis-config-'));
+    const file = join(dir, 'civis.config.json');
+    writeFileSync(file, '{"port": 1, "databaseUrl": postgres://civis:fileSecret@db/civis}');
+    assert.throws(
+      () =>
+        loadConfig({
+          configFile: file,
+          env: {
+            CIVIS_DATABASE_URL: 'mysql://civis:dbSecret@db/civis',
+            CIVIS_BUS_URL: 'nats://n1:4222,amqp://bus:busSecret@n2',
+            CIVIS_MQTT_URL: 'http://mqtt:mqttSecret@broker:1883',
+          },
+          flags: { busUrl: 'nats://busToken@n1:4222,ftp://x' },
+        }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.problems.length, 5);
+        for (const secret of ['fileSecret', 'dbSecret', 'busSecret', 'mqttSecret', 'busToken'])
+          assert.ok(!error.message.includes(secret), `${secret} in ${error.message}`);
+        assert.match(error.message, /got "mysql:\/\/civis:\*\*\*@db\/civis"/);
+        assert.match(error.message, /got "nats:\/\/\*\*\*@n1:4222,ftp:\/\/x"/);
+        assert.match(error.message, /civis\.config\.json: not valid JSON: Unexpected token/);
+        return true;
+      },
+    );
+  });
+
   it('loadConfig refuses a default page size above the maximum', () => {
     assert.throws(
       () => loadConfig({ env: { CIVIS_DEFAULT_PAGE_SIZE: '50', CIVIS_MAX_PAGE_SIZE: '10' } }),
