@@ -37,6 +37,8 @@ export interface CivisConfig {
   ingestLingerMs: number;
   ingestMaxPayloadBytes: number;
   ingestRejectionCapacity: number;
+  offlineCommandsPerDevice: number;
+  offlineCommandsTotal: number;
   /** Run the demo city simulator in process; undefined: on with SQLite, off with PostgreSQL. */
   demo: boolean | undefined;
   mqttPort: number;
@@ -290,6 +292,22 @@ export const SETTINGS: readonly SettingSpec[] = [
     kind: 'positiveInt',
     default: 10_000,
     description: 'Rejected device messages kept for GET /api/ingest/rejections (the newest)',
+  },
+  {
+    key: 'offlineCommandsPerDevice',
+    env: 'CIVIS_OFFLINE_COMMANDS_PER_DEVICE',
+    kind: 'positiveInt',
+    default: 100,
+    description:
+      'Commands the embedded MQTT broker keeps for one device that is not connected; beyond, a command fails (<cmd>_status ERROR, docs/mqtt-and-commands.md)',
+  },
+  {
+    key: 'offlineCommandsTotal',
+    env: 'CIVIS_OFFLINE_COMMANDS_TOTAL',
+    kind: 'positiveInt',
+    default: 10_000,
+    description:
+      'Commands the embedded MQTT broker keeps for all devices that are not connected; beyond, a command to any of them fails',
   },
   {
     key: 'demo',
