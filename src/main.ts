@@ -43,6 +43,7 @@ export async function startPlatform(
     loader: createHttpContextDocumentLoader({
       timeoutMs: config.contextFetchTimeoutMs,
       maxBytes: config.contextMaxBytes,
+      deniedNetworks: config.contextDeniedNetworks,
     }),
     store: stores.contextStore,
     clock: () => new Date(),

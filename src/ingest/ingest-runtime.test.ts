@@ -2,13 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CORE_JSON_LD_CONTEXT } from '../ngsi-ld/context/json-ld-context-impl.js';
 import type { ParsedEntity } from '../ngsi-ld/entity/operations/index.js';
-import { isProblemDetails } from '../ngsi-ld/problem-details.js';
 import { createLogger } from '../platform/logging/logger.js';
 import type { ProvisionedDevice } from './devices/device.model.js';
 import { createIngestRuntime } from './ingest-runtime.js';
 import type { DeviceAgent } from './ingest.types.js';
-
-const NS = 'https://uri.etsi.org/ngsi-ld/default-context/';
 
 function setup() {
   const writes: Array<{ tenant: string; input: ParsedEntity }> = [];
@@ -18,6 +15,7 @@ function setup() {
         for (const item of items) if ('input' in item) writes.push({ tenant, input: item.input });
         return { success: items.map((i) => i.id), errors: [], created: [] };
       },
+      retrieveEntity: async () => assert.fail('no entity is read'),
     },
     contexts: { resolve: async () => CORE_JSON_LD_CONTEXT },
     directory: {
@@ -63,29 +61,6 @@ function agent(name: string, log: string[], failStart = false): DeviceAgent {
 }
 
 describe('IngestRuntime', () => {
-  it('acknowledgeCommand writes <cmd>_status OK and <cmd>_info on the device entity', async () => {
-    const { handle, writes } = setup();
-    await handle.runtime.acknowledgeCommand(lamp, 'dim', { level: 40 });
-    assert.equal(writes[0]?.tenant, 'city');
-    assert.deepEqual(writes[0]?.input.attrs, {
-      [`${NS}dim_status`]: [
-        { type: 'Property', value: 'OK', observedAt: '2024-05-01T00:00:00.000Z' },
-      ],
-      [`${NS}dim_info`]: [
-        { type: 'Property', value: { level: 40 }, observedAt: '2024-05-01T00:00:00.000Z' },
-      ],
-    });
-  });
-
-  it('acknowledgeCommand refuses a command the device does not have (404)', async () => {
-    const { handle, writes } = setup();
-    await assert.rejects(
-      handle.runtime.acknowledgeCommand(lamp, 'explode', 'ok'),
-      (error) => isProblemDetails(error) && error.status === 404,
-    );
-    assert.equal(writes.length, 0);
-  });
-
   it('registerCommandTransport makes a transport findable by kind', () => {
     const { handle } = setup();
     const mqtt = { transport: 'MQTT' as const, send: async () => undefined };

@@ -1,24 +1,21 @@
 /**
  * The acquisition layer's runtime (ingest.types.ts IngestRuntime): the device directory, the
- * measurement sink, the rejection recorder, command acknowledgements and the command
- * transports, built once by buildApp and handed to every device agent and ingest route.
+ * measurement sink, the rejection recorder, command acknowledgements (of pending commands
+ * only, commands/command-acknowledgement.ts) and the command transports, built once by
+ * buildApp and handed to every device agent and ingest route.
  * `start` starts the agents; `stop` stops them first (no new messages), then drains the
  * sink (everything accepted is written) and flushes the rejections.
  */
 import type { Logger } from 'pino';
 import type { EntityService } from '../context/entity.service.js';
 import type { JsonLdContextService } from '../context/json-ld-context.service.js';
-import { isValidAttributeName } from '../ngsi-ld/entity/names.js';
-import type { Attribute } from '../ngsi-ld/model.js';
-import { badRequestData, resourceNotFound } from '../ngsi-ld/problem-details.js';
-import type { ProvisionedDevice } from './devices/device.model.js';
+import { createCommandAcknowledgement } from './commands/command-acknowledgement.js';
 import type {
   CommandTransport,
   DeviceAgent,
   DeviceDirectory,
   IngestRuntime,
 } from './ingest.types.js';
-import { anyJson, describeValue } from './pipeline/attribute-value.js';
 import { createInMemoryRejectionStore } from './pipeline/in-memory-rejection.store.js';
 import {
   createMeasurementSink,
@@ -32,7 +29,7 @@ import {
 import type { RejectionStore } from './ports/rejection-store.port.js';
 
 export interface IngestRuntimeDeps {
-  entities: Pick<EntityService, 'batchUpsert'>;
+  entities: Pick<EntityService, 'batchUpsert' | 'retrieveEntity'>;
   contexts: Pick<JsonLdContextService, 'resolve'>;
   directory: DeviceDirectory;
   /** Dead letters; default an in-memory store of `rejectionCapacity` entries. */
@@ -72,50 +69,14 @@ export function createIngestRuntime(deps: IngestRuntimeDeps): IngestRuntimeHandl
     log: log.child({ component: 'ingest-sink' }),
     settings: deps.settings,
   });
+  const acknowledgeCommand = createCommandAcknowledgement({
+    entities: deps.entities,
+    contexts: deps.contexts,
+    rejections: recorder,
+    clock: deps.clock,
+  });
   const transports = new Map<CommandTransport['transport'], CommandTransport>();
   let started: DeviceAgent[] = [];
-
-  async function acknowledgeCommand(
-    provisioned: ProvisionedDevice,
-    command: string,
-    result: unknown,
-  ): Promise<void> {
-    const { device } = provisioned;
-    if (!provisioned.commands.some((c) => c.name === command))
-      throw resourceNotFound(`Device ${device.device_id} has no command '${command}'`);
-    const status = `${command}_status`;
-    const info = `${command}_info`;
-    if (!isValidAttributeName(status))
-      throw badRequestData(`'${command}' cannot name the attributes of a command acknowledgement`);
-    const context = await deps.contexts.resolve(provisioned.ldContext);
-    const observedAt = deps.clock().toISOString();
-    const infoValue = typeof result === 'string' ? result : result == null ? '' : anyJson(result);
-    const infoAttribute: Attribute =
-      typeof infoValue === 'string'
-        ? { type: 'Property', value: infoValue, observedAt }
-        : 'attribute' in infoValue
-          ? { ...infoValue.attribute, observedAt }
-          : { type: 'Property', value: describeValue(result), observedAt };
-    const outcome = await deps.entities.batchUpsert(
-      device.tenant,
-      [
-        {
-          id: device.entity_name,
-          input: {
-            id: device.entity_name,
-            type: [context.expandTerm(device.entity_type)],
-            attrs: {
-              [context.expandTerm(status)]: [{ type: 'Property', value: 'OK', observedAt }],
-              [context.expandTerm(info)]: [infoAttribute],
-            },
-          },
-        },
-      ],
-      'update',
-    );
-    const failure = outcome.errors[0];
-    if (failure !== undefined) throw failure.error;
-  }
 
   const runtime: CivisIngestRuntime = {
     directory: deps.directory,

@@ -79,6 +79,7 @@ export const REJECTION_REASONS = [
   'saturated',
   'unknown-deveui',
   'write-failed',
+  'no-pending-command',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
@@ -124,8 +125,17 @@ export interface IngestRuntime {
   directory: DeviceDirectory;
   sink: MeasurementSink;
   rejections: RejectionRecorder;
-  /** Applies a device's command acknowledgement (cmdexe) as <cmd>_status / <cmd>_info. */
-  acknowledgeCommand(device: ProvisionedDevice, command: string, result: unknown): Promise<void>;
+  /**
+   * Applies a device's command acknowledgement (cmdexe) as <cmd>_status / <cmd>_info when
+   * the command is pending; otherwise records a `no-pending-command` rejection, with the
+   * transport the answer came by (default: the device's command transport).
+   */
+  acknowledgeCommand(
+    device: ProvisionedDevice,
+    command: string,
+    result: unknown,
+    transport?: IngestTransport,
+  ): Promise<void>;
   /** Registers a command transport (the MQTT agent registers the MQTT one). */
   registerCommandTransport(transport: CommandTransport): void;
   /** The registered transport of that kind (for the command dispatcher). */

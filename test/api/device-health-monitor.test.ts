@@ -41,6 +41,8 @@ const SDM_CONTEXT = {
 };
 const T0 = Date.parse('2024-05-14T10:00:00.000Z');
 const MINUTE = 60_000;
+/** Every device of a tenant, one page. */
+const ALL = { limit: 1000, offset: 0 };
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -248,7 +250,7 @@ describe('device health monitor', () => {
     await monitor.tick();
     const [alert] = await alertsOf('north');
     assert.match(String(value(alert, ALERT_IRIS.description)), /since it was provisioned/);
-    const [health] = await monitor.report('north');
+    const [health] = (await monitor.report('north', ALL)).devices;
     assert.deepEqual(health, {
       deviceId: 'air-1',
       entityId: 'urn:ngsi-ld:Device:air-1',
@@ -274,7 +276,7 @@ describe('device health monitor', () => {
     const alerts = await alertsOf('north');
     assert.equal(alerts.length, 1);
     assert.equal(alerts[0]?.modifiedAt, first?.modifiedAt, 'b saw deviceState stale and left it');
-    assert.equal((await b.report('north'))[0]?.stale, true);
+    assert.equal((await b.report('north', ALL)).devices[0]?.stale, true);
   });
 
   it('does not call a device stale when another instance receives its messages', async () => {
@@ -287,7 +289,7 @@ describe('device health monitor', () => {
       await b.tick();
     }
     assert.deepEqual(await alertsOf('north'), []);
-    const [seenByB] = await b.report('north');
+    const [seenByB] = (await b.report('north', ALL)).devices;
     assert.equal(seenByB?.lastSeen, iso(T0 + 26 * MINUTE));
     assert.equal(seenByB?.messagesReceived, 0);
     assert.equal(seenByB?.messageCount, 6);
@@ -307,7 +309,7 @@ describe('device health monitor', () => {
     const [closed] = await alertsOf('north');
     assert.deepEqual(value(closed, ALERT_IRIS.validTo), dateTime(now));
     await a.tick();
-    assert.equal((await a.report('north'))[0]?.stale, false);
+    assert.equal((await a.report('north', ALL)).devices[0]?.stale, false);
   });
 
   it('keeps the counts of a device without Device entity until one exists', async () => {
@@ -331,7 +333,7 @@ describe('device health monitor', () => {
     now = T0 + 60 * MINUTE;
     await monitor.tick();
     assert.deepEqual(await alertsOf('north'), []);
-    assert.deepEqual(await monitor.report('north'), []);
+    assert.deepEqual(await monitor.report('north', ALL), { devices: [], count: 0 });
   });
 
   it('forgets a device deleted with its Device entity, even with counts in flight', async () => {
@@ -342,7 +344,7 @@ describe('device health monitor', () => {
     await report(runtime, plain, 2);
     await monitor.tick();
     assert.deepEqual(
-      (await monitor.report('north')).map((d) => [d.deviceId, d.messageCount]),
+      (await monitor.report('north', ALL)).devices.map((d) => [d.deviceId, d.messageCount]),
       [
         ['air-1', 0],
         ['air-3', 2],
@@ -357,7 +359,7 @@ describe('device health monitor', () => {
     await monitor.tick();
     assert.equal(queries.count(), 1, 'asked once, then forgotten (no query every tick)');
     assert.deepEqual(
-      (await monitor.report('north')).map((d) => d.deviceId),
+      (await monitor.report('north', ALL)).devices.map((d) => d.deviceId),
       ['air-1'],
     );
   });
@@ -378,7 +380,7 @@ describe('device health monitor', () => {
       return find(apikey, deviceId);
     };
     assert.deepEqual(
-      (await monitor.report('north')).map((d) => d.deviceId),
+      (await monitor.report('north', ALL)).devices.map((d) => d.deviceId),
       ['air-1'],
     );
     assert.deepEqual(lookups, [], 'the tick had forgotten it already');

@@ -142,11 +142,42 @@ describe('HTTP southbound API', () => {
   });
 
   it('POST /iot/d applies a command result as <command>_status and <command>_info', async () => {
+    // As the command dispatcher leaves it once it sent the command.
+    const pending = await t.request(
+      jsonRequest(
+        'POST',
+        `${NGSI}/entities/${LAMP_ID}/attrs`,
+        { on_status: { type: 'Property', value: 'PENDING' } },
+        OPENIOT_TENANT,
+      ),
+    );
+    assert.equal(pending.statusCode, 204, pending.body);
     const res = await t.request(ulMeasure('k=ul-key&i=lamp1', 'lamp1@on|switched on'));
     assert.equal(res.statusCode, 200, res.body);
     const { body } = await entity(LAMP_ID);
     assert.equal(body.on_status.value, 'OK');
     assert.equal(body.on_info.value, 'switched on');
+  });
+
+  it('POST /iot/d records a result of a command that is not pending, and applies nothing', async () => {
+    const res = await t.request(ulMeasure('k=ul-key&i=lamp1', 'lamp1@on|switched on twice'));
+    assert.equal(res.statusCode, 200, res.body);
+    const { body } = await entity(LAMP_ID);
+    assert.equal(body.on_status.value, 'OK');
+    assert.equal(body.on_info.value, 'switched on');
+    const listed = await t.request(
+      jsonRequest(
+        'GET',
+        '/api/ingest/rejections?reason=no-pending-command',
+        undefined,
+        OPENIOT_TENANT,
+      ),
+    );
+    assert.equal(listed.statusCode, 200, listed.body);
+    const [rejection] = (listed.json() as { rejections: Array<Record<string, string>> }).rejections;
+    assert.equal(rejection?.['deviceId'], 'lamp1');
+    assert.equal(rejection?.['transport'], 'http');
+    assert.match(rejection?.['detail'] ?? '', /command 'on', which is not pending/);
   });
 
   it("a device's apikey decides the tenant: headers cannot redirect its writes", async () => {

@@ -29,11 +29,14 @@ describe('civis CLI', () => {
 
   it('civis start with invalid configuration stops with a readable message and exit code 2', async () => {
     const { code, stderr } = await run(['start', '--port', 'eighty'], {
-      CIVIS_DATABASE_URL: 'mysql://nope',
+      CIVIS_DATABASE_URL: 'mysql://civis:cliSecret@nope/civis',
     });
     assert.equal(code, 2);
     assert.match(stderr, /Invalid configuration/);
     assert.match(stderr, /port must be a port number/);
     assert.match(stderr, /CIVIS_DATABASE_URL: databaseUrl must be a postgres/);
+    // The message shows which URL was wrong, never its password.
+    assert.match(stderr, /mysql:\/\/civis:\*\*\*@nope\/civis/);
+    assert.doesNotMatch(stderr, /cliSecret/);
   });
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isProblemDetails } from '../../ngsi-ld/problem-details.js';
+import { DEFAULT_DENIED_NETWORKS } from '../../platform/config/network-list.js';
 import { createHttpContextDocumentLoader } from './http-context-document-loader.js';
 
 const CONTEXT = { '@context': { Vehicle: 'https://example.org/Vehicle' } };
@@ -24,6 +25,13 @@ function route(request: IncomingMessage, response: ServerResponse): void {
       return;
     case '/loop':
       response.writeHead(301, { location: '/loop' });
+      response.end();
+      return;
+    case '/to-denied':
+      // Same port, another loopback address: allowed at first, denied after the redirect.
+      response.writeHead(302, {
+        location: `http://127.0.0.2:${request.socket.localPort}/context.jsonld`,
+      });
       response.end();
       return;
     case '/to-ftp':
@@ -152,5 +160,76 @@ describe('createHttpContextDocumentLoader', () => {
     for (const url of ['ftp://example.org/c.jsonld', 'file:///etc/passwd', 'context.jsonld']) {
       await assert.rejects(loader.load(url), isError(400, 'BadRequestData'), url);
     }
+  });
+});
+
+describe('createHttpContextDocumentLoader with contextDeniedNetworks', () => {
+  const server = createServer(route);
+  let port = 0;
+  let requests = 0;
+  server.on('request', () => (requests += 1));
+  const loaderDenying = (deniedNetworks: string[]) =>
+    createHttpContextDocumentLoader({ timeoutMs: 2_000, maxBytes: MAX_BYTES, deniedNetworks });
+
+  before(async () => {
+    port = await listen(server);
+  });
+
+  after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  it('load refuses cloud metadata addresses with the default denied networks', async () => {
+    const loader = loaderDenying([...DEFAULT_DENIED_NETWORKS]);
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[fd00:ec2::254]/latest/meta-data/',
+      'http://[::ffff:169.254.169.254]/',
+    ]) {
+      await assert.rejects(
+        loader.load(url),
+        isError(504, 'LdContextNotAvailable', /refused: .*\(contextDeniedNetworks\)$/),
+        url,
+      );
+    }
+  });
+
+  it('load refuses an IP literal in a denied network without connecting', async () => {
+    const before = requests;
+    await assert.rejects(
+      loaderDenying(['127.0.0.0/8']).load(`http://127.0.0.1:${port}/context.jsonld`),
+      isError(
+        504,
+        'LdContextNotAvailable',
+        /refused: 127\.0\.0\.1, in a network @context downloads may not reach \(contextDeniedNetworks\)$/,
+      ),
+    );
+    assert.equal(requests, before);
+  });
+
+  it('load refuses a host name that resolves into a denied network (checked after DNS)', async () => {
+    const before = requests;
+    await assert.rejects(
+      loaderDenying(['127.0.0.0/8', '::1/128']).load(`http://localhost:${port}/context.jsonld`),
+      isError(
+        504,
+        'LdContextNotAvailable',
+        /refused: localhost resolves to .*contextDeniedNetworks/,
+      ),
+    );
+    assert.equal(requests, before);
+  });
+
+  it('load refuses a redirect into a denied network', async () => {
+    await assert.rejects(
+      loaderDenying(['127.0.0.2/32']).load(`http://127.0.0.1:${port}/to-denied`),
+      isError(504, 'LdContextNotAvailable', /refused: 127\.0\.0\.2, .*contextDeniedNetworks/),
+    );
+  });
+
+  it('load downloads from addresses outside the denied networks', async () => {
+    const loader = loaderDenying([...DEFAULT_DENIED_NETWORKS]);
+    assert.deepEqual(await loader.load(`http://localhost:${port}/moved`), CONTEXT);
   });
 });

@@ -2,18 +2,27 @@
  * Downloads remote @context documents with a timeout, a size limit and a redirect limit, so
  * that a slow or hostile context server yields a clear LdContextNotAvailable, never a hang
  * (DESIGN.md "JSON-LD without the cost", NGSI-LD 5.5.7, contexts.md §1).
+ *
+ * A client names the URL, so the download could reach what only the server can reach
+ * (cloud metadata, the host itself): every connection, redirects included, is checked
+ * against `deniedNetworks` when it is made, after DNS (adapters/net/address-guard.ts). A
+ * refused address is an LdContextNotAvailable, as any context the broker cannot obtain.
  */
+import { Agent, fetch, type Response } from 'undici';
 import type { ContextDocumentLoader } from '../../context/ports/context-document-loader.port.js';
 import {
   badRequestData,
   isProblemDetails,
   ldContextNotAvailable,
 } from '../../ngsi-ld/problem-details.js';
+import { createAddressGuard, DENIED_ADDRESS, type AddressGuard } from '../net/address-guard.js';
 
 export interface HttpContextDocumentLoaderOptions {
   /** Whole download, redirects and body included. */
   readonly timeoutMs: number;
   readonly maxBytes: number;
+  /** CIDR blocks no download may connect to (setting `contextDeniedNetworks`); default none. */
+  readonly deniedNetworks?: readonly string[];
 }
 
 const MAX_REDIRECTS = 5;
@@ -22,6 +31,11 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 export function createHttpContextDocumentLoader(
   options: HttpContextDocumentLoaderOptions,
 ): ContextDocumentLoader {
+  const guard = createAddressGuard(options.deniedNetworks ?? [], {
+    setting: 'contextDeniedNetworks',
+    users: '@context downloads',
+  });
+  const agent = new Agent({ connect: { lookup: guard.lookup } });
   return {
     async load(url: string): Promise<unknown> {
       const first = parseHttpUrl(url);
@@ -30,7 +44,7 @@ export function createHttpContextDocumentLoader(
       }
       const signal = AbortSignal.timeout(options.timeoutMs);
       try {
-        const response = await fetchFollowingRedirects(first, url, signal);
+        const response = await fetchFollowingRedirects(first, url, { signal, guard, agent });
         const text = await readBody(response, url, options.maxBytes);
         return parseJson(text, url);
       } catch (error) {
@@ -39,6 +53,10 @@ export function createHttpContextDocumentLoader(
           throw ldContextNotAvailable(
             `@context ${url} did not arrive within ${options.timeoutMs} ms`,
           );
+        }
+        const cause = (error as Error).cause as NodeJS.ErrnoException | undefined;
+        if (cause?.code === DENIED_ADDRESS) {
+          throw ldContextNotAvailable(`@context ${url} refused: ${cause.message}`);
         }
         throw ldContextNotAvailable(`@context ${url} could not be fetched: ${describe(error)}`);
       }
@@ -56,17 +74,30 @@ function parseHttpUrl(url: string, base?: URL): URL | undefined {
   return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : undefined;
 }
 
+interface Connection {
+  readonly signal: AbortSignal;
+  readonly guard: AddressGuard;
+  readonly agent: Agent;
+}
+
+/** Each hop is a new request, so a redirect to a denied address is refused like the first URL. */
 async function fetchFollowingRedirects(
   start: URL,
   original: string,
-  signal: AbortSignal,
+  { signal, guard, agent }: Connection,
 ): Promise<Response> {
   let target = start;
   for (let redirects = 0; ; redirects++) {
+    // IP literals skip the lookup: they are checked here.
+    const denied = guard.checkHost(target.hostname);
+    if (denied !== undefined) {
+      throw ldContextNotAvailable(`@context ${original} refused: ${denied}`);
+    }
     const response = await fetch(target, {
       headers: { accept: 'application/ld+json, application/json' },
       redirect: 'manual',
       signal,
+      dispatcher: agent,
     });
     if (!REDIRECT_STATUSES.has(response.status)) {
       if (response.ok) return response;

@@ -14,7 +14,7 @@ import type {
   NotificationSender,
 } from '../../context/ports/notification-sender.port.js';
 import { headerProblem, redactCredentials } from '../../ngsi-ld/subscription/endpoint-rules.js';
-import { createAddressGuard, DENIED_ADDRESS } from './address-guard.js';
+import { createAddressGuard, DENIED_ADDRESS } from '../net/address-guard.js';
 import { clampTimeout, refused, retryable } from './delivery-outcome.js';
 import { buildNotificationHeaders } from './notification-headers.js';
 
@@ -36,7 +36,10 @@ export function createHttpNotificationSender(
   options: HttpNotificationSenderOptions = {},
 ): NotificationSender {
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const guard = createAddressGuard(options.deniedNetworks ?? []);
+  const guard = createAddressGuard(options.deniedNetworks ?? [], {
+    setting: 'notificationDeniedNetworks',
+    users: 'notifications',
+  });
   const agent = new Agent({
     // Every connection's address is checked after DNS, when it is made.
     connect: { lookup: guard.lookup },

@@ -22,7 +22,7 @@ import type {
   NotificationSender,
 } from '../../context/ports/notification-sender.port.js';
 import { parseMqttEndpoint, type MqttTarget } from '../../ngsi-ld/subscription/mqtt-endpoint.js';
-import { createAddressGuard, DENIED_ADDRESS, type AddressGuard } from './address-guard.js';
+import { createAddressGuard, DENIED_ADDRESS, type AddressGuard } from '../net/address-guard.js';
 import { clampTimeout, refused, retryable } from './delivery-outcome.js';
 import { brokerKey, renderMqttPayload } from './mqtt-endpoint.js';
 
@@ -59,7 +59,10 @@ export function createMqttNotificationSender(
   options: MqttNotificationSenderOptions = {},
 ): NotificationSender {
   const idleMs = options.idleMs ?? 5 * 60_000;
-  const guard = createAddressGuard(options.deniedNetworks ?? []);
+  const guard = createAddressGuard(options.deniedNetworks ?? [], {
+    setting: 'notificationDeniedNetworks',
+    users: 'notifications',
+  });
   const connections = new Map<string, BrokerConnection>();
   let closed = false;
   const sweeper = setInterval(closeIdleConnections, Math.min(idleMs, 60_000));

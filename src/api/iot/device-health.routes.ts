@@ -33,15 +33,9 @@ export function deviceHealthRoutes(
     }
     const offset = query.nonNegativeInt('offset') ?? 0;
 
-    const devices = (await deps.health.report(tenant)).filter(
-      (device) => staleOnly === undefined || device.stale === staleOnly,
-    );
-    return {
-      devices: devices.slice(offset, offset + limit),
-      count: devices.length,
-      limit,
-      offset,
-    };
+    const selection = { ...(staleOnly === undefined ? {} : { stale: staleOnly }), limit, offset };
+    const { devices, count } = await deps.health.report(tenant, selection);
+    return { devices, count, limit, offset };
   });
   app.route({
     method: ['POST', 'PUT', 'PATCH', 'DELETE'],

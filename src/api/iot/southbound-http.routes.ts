@@ -168,7 +168,7 @@ export async function southboundHttpRoutes(
         facts,
       );
     try {
-      await runtime.acknowledgeCommand(device, result.command, result.result);
+      await runtime.acknowledgeCommand(device, result.command, result.result, 'http');
     } catch (error) {
       if (isProblemDetails(error) && error.status < 500) refuse('malformed-payload', error, facts);
       throw error;

@@ -9,7 +9,7 @@
  * link-local by default), checked after DNS when each connection is made (address-guard.ts).
  */
 import { Agent, fetch, type Response } from 'undici';
-import { createAddressGuard } from '../../adapters/notify/address-guard.js';
+import { createAddressGuard } from '../../adapters/net/address-guard.js';
 import { isPlainObject } from '../../ngsi-ld/entity/json-value.js';
 import type { ProvisionedDevice } from '../devices/device.model.js';
 import type { CommandTransport } from '../ingest.types.js';
@@ -28,7 +28,10 @@ export interface HttpCommandTransportOptions {
 export function createHttpCommandTransport(options: HttpCommandTransportOptions): CommandTransport {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxBytes = options.maxResponseBytes ?? 64 * 1024;
-  const guard = createAddressGuard(options.deniedNetworks ?? []);
+  const guard = createAddressGuard(options.deniedNetworks ?? [], {
+    setting: 'notificationDeniedNetworks',
+    users: 'commands',
+  });
   const agent = new Agent({ connect: { lookup: guard.lookup }, keepAliveTimeout: 5_000 });
 
   return {

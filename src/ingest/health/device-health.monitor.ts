@@ -24,6 +24,7 @@ import {
   staleFragment,
   type HealthVocabulary,
 } from './device-health.entities.js';
+import { createDeviceHealthListing } from './device-health.listing.js';
 import { createDeviceHealthPruning } from './device-health.pruning.js';
 import { createDeviceHealthReader } from './device-health.reader.js';
 import {
@@ -48,26 +49,21 @@ export interface DeviceHealthMonitorDeps {
   log: Logger;
 }
 
-export interface DeviceHealthReport {
-  deviceId: string;
-  entityId: string;
-  lastSeen: string | null;
-  /** The Device entity's count (every instance's flushes) plus what this one holds back. */
-  messageCount: number;
-  /** Messages this instance received since it started. */
-  messagesReceived: number;
-  stalePeriod: number | null;
-  stale: boolean;
-  staleSince: string | null;
-}
-
 export function createDeviceHealthMonitor(deps: DeviceHealthMonitorDeps) {
   const { entities, log } = deps;
   const tracker = createDeviceHealthTracker();
   const pruning = createDeviceHealthPruning({ tracker, directory: deps.runtime.directory });
-  const { vocabularies, readStored } = createDeviceHealthReader(deps);
+  const reader = createDeviceHealthReader(deps);
+  const { vocabularies, readStored } = reader;
   const nowMs = () => deps.runtime.clock().getTime();
   deps.runtime.sink.onWritten((measurements) => tracker.record(measurements, nowMs()));
+  const listing = createDeviceHealthListing({
+    tracker,
+    pruning,
+    reader,
+    directory: deps.runtime.directory,
+    nowMs,
+  });
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
@@ -262,33 +258,8 @@ export function createDeviceHealthMonitor(deps: DeviceHealthMonitorDeps) {
     /** Flushes and checks now (the timer does this every intervalMs; tests call it). */
     tick: () => tick(true),
 
-    /**
-     * A tenant's devices (GET /api/ingest/devices/health): the Device entities' health, which
-     * every instance flushes to, with this instance's unflushed knowledge folded in.
-     */
-    async report(tenant: string): Promise<DeviceHealthReport[]> {
-      tracker.syncRegistry(await deps.runtime.directory.listAll());
-      const entries = await pruning.keepProvisioned(tracker.entries(tenant));
-      const stored = await readStored(tenant, await vocabularies(entries));
-      return entries.map((entry) => {
-        const health = stored.get(entry.entityId);
-        if (health !== undefined) applyStored(entry, health);
-        const last = lastKnownReportMs(entry);
-        const stale =
-          health?.state !== undefined ? health.state === 'stale' : entry.state === 'stale';
-        const since = stale ? (entry.staleSinceMs ?? staleSince(entry, nowMs())) : undefined;
-        return {
-          deviceId: entry.deviceId,
-          entityId: entry.entityId,
-          lastSeen: last === undefined ? null : new Date(last).toISOString(),
-          messageCount: (health?.messageCount ?? 0) + entry.unflushed,
-          messagesReceived: entry.messages,
-          stalePeriod: entry.stalePeriodSeconds ?? null,
-          stale,
-          staleSince: since === undefined ? null : new Date(since).toISOString(),
-        };
-      });
-    },
+    /** A page of a tenant's devices (GET /api/ingest/devices/health, device-health.listing.ts). */
+    report: listing.report,
   };
 }
 

@@ -43,3 +43,5 @@ export function createDeviceHealthPruning(deps: {
     },
   };
 }
+
+export type DeviceHealthPruning = ReturnType<typeof createDeviceHealthPruning>;

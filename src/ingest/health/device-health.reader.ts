@@ -1,10 +1,12 @@
 /**
  * What the Device entities say about device health, read for the monitor: each device's
  * vocabulary (its @context's expansion of the health terms) and, per tenant, the stored
- * dateLastValueReported, deviceState and messageCount, READ_CHUNK ids per query.
+ * dateLastValueReported, deviceState and messageCount, READ_CHUNK ids per query, and which
+ * entities are stale (the deviceState filter runs in the store).
  */
 import type { Logger } from 'pino';
 import type { EntityService } from '../../context/entity.service.js';
+import type { QExpr } from '../../ngsi-ld/query/query.types.js';
 import type { JsonLdContextService } from '../../context/json-ld-context.service.js';
 import {
   healthVocabulary,
@@ -67,5 +69,35 @@ export function createDeviceHealthReader(deps: {
     return stored;
   }
 
-  return { vocabularies, readStored };
+  /** Ids of the tenant's entities whose deviceState (in any of the vocabularies) is stale. */
+  async function readStaleIds(
+    tenant: string,
+    vocabularies: Iterable<HealthVocabulary>,
+  ): Promise<Set<string>> {
+    const terms: QExpr[] = [...new Set([...vocabularies].map((v) => v.deviceState))].map(
+      (attr) => ({
+        kind: 'term',
+        path: { attr, subAttrs: [], text: 'deviceState' },
+        op: '==',
+        value: { kind: 'scalar', scalar: { type: 'string', value: 'stale' } },
+      }),
+    );
+    const ids = new Set<string>();
+    if (terms.length === 0) return ids;
+    const q: QExpr = terms.length === 1 && terms[0] ? terms[0] : { kind: 'or', terms };
+    for (let offset = 0; ; offset += READ_CHUNK) {
+      const page = await entities.queryEntities(tenant, {
+        q,
+        limit: READ_CHUNK,
+        offset,
+        count: false,
+      });
+      for (const entity of page.entities) ids.add(entity.id);
+      if (page.entities.length < READ_CHUNK) return ids;
+    }
+  }
+
+  return { vocabularies, readStored, readStaleIds };
 }
+
+export type DeviceHealthReader = ReturnType<typeof createDeviceHealthReader>;

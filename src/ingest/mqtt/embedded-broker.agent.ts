@@ -24,6 +24,11 @@ import { Duplex } from 'node:stream';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
 import type { Logger } from 'pino';
 import { commandKey, devicePayloadFormat, encodeCommand } from '../commands/command-payloads.js';
+import {
+  createOfflineCommandLimit,
+  DEFAULT_OFFLINE_COMMAND_LIMITS,
+  type OfflineCommandLimits,
+} from '../commands/offline-command.limit.js';
 import type { ProvisionedDevice } from '../devices/device.model.js';
 import type { CommandTransport, DeviceAgent, IngestRuntime } from '../ingest.types.js';
 import {
@@ -57,6 +62,8 @@ export interface EmbeddedBrokerOptions {
   connectTimeoutMs?: number;
   /** Pauses between attempts of a failed write (device-message.ts). */
   retryDelaysMs?: readonly number[];
+  /** Commands kept for devices that are not connected (offline-command.limit.ts). */
+  offlineCommands?: OfflineCommandLimits;
 }
 
 export interface EmbeddedBrokerAgent extends DeviceAgent {
@@ -92,6 +99,9 @@ export function createEmbeddedBrokerAgent(options: EmbeddedBrokerOptions): Embed
   const maxPacketBytes = 4 * options.maxPayloadBytes + 64 * 1024;
   const sessions = new Map<Client, Session>();
   const sockets = new Set<Socket>();
+  const offline = createOfflineCommandLimit(
+    options.offlineCommands ?? DEFAULT_OFFLINE_COMMAND_LIMITS,
+  );
   let broker: Aedes | undefined;
   let server: Server | undefined;
 
@@ -229,6 +239,14 @@ export function createEmbeddedBrokerAgent(options: EmbeddedBrokerOptions): Embed
       sessions.delete(client);
     };
     aedes.on('clientDisconnect', end);
+    aedes.on('client', (client) => {
+      const topic = sessions.get(client)?.commandTopic;
+      if (topic !== undefined) offline.connected(client, topic, client.clean);
+    });
+    aedes.on('clientDisconnect', (client) => offline.disconnected(client));
+    aedes.on('ack', (packet) => {
+      if (packet !== undefined && 'topic' in packet) offline.acknowledged(packet.topic);
+    });
     aedes.on('clientError', (client, error) => {
       log.debug({ err: error, clientId: client.id }, 'MQTT client error');
       end(client);
@@ -242,9 +260,12 @@ export function createEmbeddedBrokerAgent(options: EmbeddedBrokerOptions): Embed
     return {
       transport: 'MQTT',
       send(device, command, value) {
+        const topic = commandTopic(device.device.apikey, device.device.device_id);
+        const refusal = offline.admit(topic, device.device.device_id);
+        if (refusal !== undefined) return Promise.reject(new Error(refusal));
         const packet: PublishPacket = {
           cmd: 'publish',
-          topic: commandTopic(device.device.apikey, device.device.device_id),
+          topic,
           payload: encodeCommand(
             devicePayloadFormat(device),
             device.device.device_id,

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { CivisConfig } from '../../platform/config/config.schema.js';
+import { DEFAULT_OFFLINE_COMMAND_LIMITS } from '../commands/offline-command.limit.js';
 import { verifyDevicePassword } from '../devices/device-password.js';
 import type { DeviceAgent } from '../ingest.types.js';
 import { createEmbeddedBrokerAgent } from './embedded-broker.agent.js';
@@ -14,7 +15,8 @@ import { createExternalBrokerAgent } from './external-broker.agent.js';
 export type MqttAgentConfig = Pick<
   CivisConfig,
   'mqttPort' | 'mqttHost' | 'mqttUrl' | 'mqttClientId' | 'mqttSharedGroup' | 'ingestMaxPayloadBytes'
->;
+> &
+  Partial<Pick<CivisConfig, 'offlineCommandsPerDevice' | 'offlineCommandsTotal'>>;
 
 /** The default port of the embedded broker (MQTT's registered port). */
 const DEFAULT_MQTT_PORT = 1883;
@@ -38,5 +40,9 @@ export function createMqttAgent(
     maxPayloadBytes: config.ingestMaxPayloadBytes,
     verifyPassword: verifyDevicePassword,
     log,
+    offlineCommands: {
+      perDevice: config.offlineCommandsPerDevice ?? DEFAULT_OFFLINE_COMMAND_LIMITS.perDevice,
+      total: config.offlineCommandsTotal ?? DEFAULT_OFFLINE_COMMAND_LIMITS.total,
+    },
   });
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from './config.loader.js';
+import { DEFAULT_DENIED_NETWORKS } from './network-list.js';
 
 const noFile = join(tmpdir(), 'civis-no-such-dir', 'civis.config.json');
 
@@ -82,6 +83,16 @@ describe('loadConfig', () => {
     assert.throws(() => denied('10.0.0.0/40'), /CIVIS_NOTIFICATION_DENIED_NETWORKS/);
   });
 
+  it('loadConfig reads CIVIS_CONTEXT_DENIED_NETWORKS as CIDR blocks, none or the default', () => {
+    const denied = (value?: string) =>
+      loadConfig({ env: value === undefined ? {} : { CIVIS_CONTEXT_DENIED_NETWORKS: value } })
+        .contextDeniedNetworks;
+    assert.deepEqual(denied(), DEFAULT_DENIED_NETWORKS);
+    assert.deepEqual(denied('127.0.0.0/8,::1'), ['127.0.0.0/8', '::1/128']);
+    assert.deepEqual(denied('none'), []);
+    assert.throws(() => denied('localhost'), /CIVIS_CONTEXT_DENIED_NETWORKS/);
+  });
+
   it('loadConfig rejects unknown settings and malformed JSON in the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'civis-config-'));
     const unknown = join(dir, 'a.json');
@@ -90,6 +101,34 @@ describe('loadConfig', () => {
     const broken = join(dir, 'b.json');
     writeFileSync(broken, '{ port: ');
     assert.throws(() => loadConfig({ configFile: broken, env: {} }), ConfigError);
+  });
+
+  it('loadConfig errors never show the password of a URL setting', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'civis-config-'));
+    const file = join(dir, 'civis.config.json');
+    writeFileSync(file, '{"port": 1, "databaseUrl": postgres://civis:fileSecret@db/civis}');
+    assert.throws(
+      () =>
+        loadConfig({
+          configFile: file,
+          env: {
+            CIVIS_DATABASE_URL: 'mysql://civis:dbSecret@db/civis',
+            CIVIS_BUS_URL: 'nats://n1:4222,amqp://bus:busSecret@n2',
+            CIVIS_MQTT_URL: 'http://mqtt:mqttSecret@broker:1883',
+          },
+          flags: { busUrl: 'nats://busToken@n1:4222,ftp://x' },
+        }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.problems.length, 5);
+        for (const secret of ['fileSecret', 'dbSecret', 'busSecret', 'mqttSecret', 'busToken'])
+          assert.ok(!error.message.includes(secret), `${secret} in ${error.message}`);
+        assert.match(error.message, /got "mysql:\/\/civis:\*\*\*@db\/civis"/);
+        assert.match(error.message, /got "nats:\/\/\*\*\*@n1:4222,ftp:\/\/x"/);
+        assert.match(error.message, /civis\.config\.json: not valid JSON: Unexpected token/);
+        return true;
+      },
+    );
   });
 
   it('loadConfig refuses a default page size above the maximum', () => {

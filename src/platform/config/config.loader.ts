@@ -5,11 +5,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SETTINGS, coerceSetting, type CivisConfig } from './config.schema.js';
+import { redactUrlCredentials } from './redact-credentials.js';
 
+/** The problems are shown to whoever starts Civis: URL credentials are hidden in them. */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    const shown = problems.map(redactUrlCredentials);
+    super(`Invalid configuration:\n${shown.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
+    this.problems = shown;
   }
 }
 
@@ -72,7 +78,9 @@ function readConfigFile(path: string | undefined, problems: string[]): Record<st
     }
     return parsed as Record<string, unknown>;
   } catch (error) {
-    problems.push(`${file}: ${(error as Error).message}`);
+    // V8 quotes the text around a syntax error, which may be part of a password.
+    const reason = (error as Error).message.replace(/,? *(\.\.\.)?".*$/s, '');
+    problems.push(`${file}: not valid JSON: ${reason}`);
     return {};
   }
 }

@@ -21,6 +21,7 @@ export interface CivisConfig {
   contextFetchTimeoutMs: number;
   contextMaxBytes: number;
   contextCacheSize: number;
+  contextDeniedNetworks: string[];
   updateAppendsMissingAttributes: boolean;
   notificationTimeoutMs: number;
   notificationConnectionsPerOrigin: number;
@@ -36,6 +37,8 @@ export interface CivisConfig {
   ingestLingerMs: number;
   ingestMaxPayloadBytes: number;
   ingestRejectionCapacity: number;
+  offlineCommandsPerDevice: number;
+  offlineCommandsTotal: number;
   /** Run the demo city simulator in process; undefined: on with SQLite, off with PostgreSQL. */
   demo: boolean | undefined;
   mqttPort: number;
@@ -171,6 +174,14 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: 'Compiled @contexts kept in memory',
   },
   {
+    key: 'contextDeniedNetworks',
+    env: 'CIVIS_CONTEXT_DENIED_NETWORKS',
+    kind: 'networkList',
+    default: [...DEFAULT_DENIED_NETWORKS],
+    description:
+      'CIDR blocks remote @contexts may not be downloaded from, comma-separated, or none; default link-local, 0.0.0.0/8 and cloud metadata addresses (README, JSON-LD @contexts)',
+  },
+  {
     key: 'updateAppendsMissingAttributes',
     env: 'CIVIS_UPDATE_APPENDS_MISSING_ATTRIBUTES',
     kind: 'boolean',
@@ -281,6 +292,22 @@ export const SETTINGS: readonly SettingSpec[] = [
     kind: 'positiveInt',
     default: 10_000,
     description: 'Rejected device messages kept for GET /api/ingest/rejections (the newest)',
+  },
+  {
+    key: 'offlineCommandsPerDevice',
+    env: 'CIVIS_OFFLINE_COMMANDS_PER_DEVICE',
+    kind: 'positiveInt',
+    default: 100,
+    description:
+      'Commands the embedded MQTT broker keeps for one device that is not connected; beyond, a command fails (<cmd>_status ERROR, docs/mqtt-and-commands.md)',
+  },
+  {
+    key: 'offlineCommandsTotal',
+    env: 'CIVIS_OFFLINE_COMMANDS_TOTAL',
+    kind: 'positiveInt',
+    default: 10_000,
+    description:
+      'Commands the embedded MQTT broker keeps for all devices that are not connected; beyond, a command to any of them fails',
   },
   {
     key: 'demo',

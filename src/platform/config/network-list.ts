@@ -1,7 +1,8 @@
 /**
- * The setting `notificationDeniedNetworks`: CIDR blocks that notification senders may not
- * connect to (a guard against subscriptions used for server-side request forgery, docs
- * subscriptions.md "Denied networks").
+ * The settings `notificationDeniedNetworks` and `contextDeniedNetworks`: CIDR blocks that
+ * notification senders and remote @context downloads may not connect to (a guard against
+ * subscriptions and @context URLs used for server-side request forgery, docs
+ * subscriptions.md "Denied networks", README "JSON-LD @contexts").
  */
 import { isIP } from 'node:net';
 

@@ -6,7 +6,6 @@ import { connectAsync } from 'mqtt';
 import type { NotificationMessage } from '../../context/ports/notification-sender.port.js';
 import { DEFAULT_DENIED_NETWORKS } from '../../platform/config/network-list.js';
 import { requireService } from '../../../test/support/services.js';
-import { createAddressGuard, DENIED_ADDRESS } from './address-guard.js';
 import { createHttpNotificationSender } from './http-notification-sender.js';
 import { createMqttNotificationSender } from './mqtt-notification-sender.js';
 
@@ -19,40 +18,6 @@ const message: NotificationMessage = {
   headers: {},
 };
 const options = { timeoutMs: 2_000 };
-
-describe('createAddressGuard', () => {
-  const guard = createAddressGuard([...DEFAULT_DENIED_NETWORKS]);
-
-  it('checkHost denies metadata and link-local literals, IPv4-mapped ones too', () => {
-    for (const host of [
-      '169.254.169.254',
-      '[fe80::1]',
-      '::ffff:169.254.169.254',
-      '0.0.0.0',
-      '[::]',
-      '100.100.100.200',
-      'fd00:ec2::254',
-    ])
-      assert.match(guard.checkHost(host) ?? '', /notificationDeniedNetworks/, host);
-  });
-
-  it('checkHost lets loopback, private addresses and host names through', () => {
-    for (const host of ['127.0.0.1', '10.1.2.3', '192.168.0.9', '[::1]', 'example.org'])
-      assert.equal(guard.checkHost(host), undefined, host);
-  });
-
-  it('lookup fails with DENIED_ADDRESS when a host name resolves into a denied network', async () => {
-    const loopback = createAddressGuard(LOOPBACK);
-    const error = await new Promise<NodeJS.ErrnoException | null>((resolve) =>
-      loopback.lookup('localhost', {}, (err) => resolve(err)),
-    );
-    assert.equal(error?.code, DENIED_ADDRESS);
-    assert.match(
-      error?.message ?? '',
-      /^localhost resolves to .*, in a network .* \(notificationDeniedNetworks\)$/,
-    );
-  });
-});
 
 describe('HTTP notifications to denied networks', () => {
   let server: Server;

@@ -1,6 +1,7 @@
 /**
- * Keeps notification senders away from denied networks (setting
- * `notificationDeniedNetworks`, docs/subscriptions.md "Denied networks"): the address a
+ * Keeps outgoing connections whose address a client chose away from denied networks:
+ * notifications and HTTP commands (`notificationDeniedNetworks`, docs/subscriptions.md
+ * "Denied networks"), remote @context downloads (`contextDeniedNetworks`). The address a
  * connection goes to is checked when it is made, after DNS, so a host name that resolves
  * (or is later re-pointed) to a metadata service is refused like the literal address.
  * Hosts written as IP literals are checked before connecting (Node skips `lookup` for them).
@@ -18,13 +19,27 @@ export interface AddressGuard {
   readonly lookup: LookupFunction;
 }
 
+/** Names the refusals: `in a network <users> may not reach (<setting>)`. */
+export interface DeniedNetworksSetting {
+  /** The configuration key, e.g. `notificationDeniedNetworks`. */
+  readonly setting: string;
+  /** Who is kept out, e.g. `notifications`. */
+  readonly users: string;
+}
+
 /** `networks`: `address/prefix` blocks, as the configuration gives them. */
-export function createAddressGuard(networks: readonly string[]): AddressGuard {
+export function createAddressGuard(
+  networks: readonly string[],
+  named: DeniedNetworksSetting,
+): AddressGuard {
   const denied = new BlockList();
   for (const network of networks) {
     const [address = '', prefix = ''] = network.split('/');
     denied.addSubnet(address, Number(prefix), isIP(address) === 6 ? 'ipv6' : 'ipv4');
   }
+
+  const refusal = (address: string) =>
+    `${address}, in a network ${named.users} may not reach (${named.setting})`;
 
   function isDenied(address: string): boolean {
     const family = isIP(address);
@@ -55,10 +70,6 @@ export function createAddressGuard(networks: readonly string[]): AddressGuard {
 }
 
 type AllCallback = (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void;
-
-function refusal(address: string): string {
-  return `${address}, in a network notifications may not reach (notificationDeniedNetworks)`;
-}
 
 function deniedError(message: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code: DENIED_ADDRESS });
