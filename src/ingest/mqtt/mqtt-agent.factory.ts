@@ -13,7 +13,13 @@ import { createExternalBrokerAgent } from './external-broker.agent.js';
 
 export type MqttAgentConfig = Pick<
   CivisConfig,
-  'mqttPort' | 'mqttHost' | 'mqttUrl' | 'mqttClientId' | 'mqttSharedGroup' | 'ingestMaxPayloadBytes'
+  | 'mqttPort'
+  | 'mqttHost'
+  | 'mqttUrl'
+  | 'mqttClientId'
+  | 'mqttSharedGroup'
+  | 'ingestMaxPayloadBytes'
+  | 'ingestQueueCapacity'
 >;
 
 /** The default port of the embedded broker (MQTT's registered port). */
@@ -38,5 +44,8 @@ export function createMqttAgent(
     maxPayloadBytes: config.ingestMaxPayloadBytes,
     verifyPassword: verifyDevicePassword,
     log,
+    // As many messages off the connections as the ingest queue holds measurements: enough
+    // to keep the queue full, and no more piles up in the broker when it is.
+    maxPendingMessages: config.ingestQueueCapacity,
   });
 }
