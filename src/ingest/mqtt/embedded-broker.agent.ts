@@ -9,9 +9,13 @@
  *   PUBACK). Its messages are handled in aedes' authorizePublish, whose callback aedes
  *   waits for before it writes the PUBACK of a QoS 1 message (lib/handlers/publish.js:
  *   authorizePublish, then enqueuePublish writes the PUBACK): the PUBACK therefore leaves
- *   only once the measurement is durable. Aedes reads a connection's next packets only when
- *   the current ones are handled, so a slow or saturated sink holds the device back.
- *   Refused payloads are recorded and acknowledged, the connection stays.
+ *   only once the measurement is durable. Refused payloads are recorded and acknowledged,
+ *   the connection stays.
+ * - Back-pressure: at most `maxPendingMessages` PUBLISH packets, across all connections, are
+ *   taken off the sockets and not yet settled (mqtt-publish-permits.ts says why this way).
+ *   While the sink is saturated the permits run out, the broker stops reading every socket
+ *   that has a PUBLISH to pass, and TCP holds the devices back: memory stays flat, nothing
+ *   acknowledged is lost, no connection is closed. Reading resumes as messages settle.
  * - Device messages are not routed to other subscribers: a device may subscribe only to
  *   its own command topic (other subscriptions are refused with SUBACK 0x80), and only
  *   commands are forwarded.
@@ -43,6 +47,11 @@ import {
   type PasswordVerifier,
 } from './mqtt-credentials.js';
 import { createMqttFrameGuard, MqttPacketTooLarge } from './mqtt-frame-guard.js';
+import {
+  createPublishPermits,
+  type PermitLease,
+  type PublishPermits,
+} from './mqtt-publish-permits.js';
 import { commandTopic, parseDeviceTopic } from './mqtt-topics.js';
 
 export interface EmbeddedBrokerOptions {
@@ -64,11 +73,18 @@ export interface EmbeddedBrokerOptions {
   retryDelaysMs?: readonly number[];
   /** Commands kept for devices that are not connected (offline-command.limit.ts). */
   offlineCommands?: OfflineCommandLimits;
+  /**
+   * PUBLISH packets taken off device connections and not yet settled, across all of them;
+   * beyond, the broker stops reading the connections with a PUBLISH to pass. Default 10,000.
+   */
+  maxPendingMessages?: number;
 }
 
 export interface EmbeddedBrokerAgent extends DeviceAgent {
   /** Where the broker listens, once started. */
   address(): AddressInfo | undefined;
+  /** Messages taken off the connections and not yet settled; connections waiting to pass one. */
+  backlog(): { messages: number; waitingConnections: number };
 }
 
 interface Session {
@@ -102,16 +118,23 @@ export function createEmbeddedBrokerAgent(options: EmbeddedBrokerOptions): Embed
   const offline = createOfflineCommandLimit(
     options.offlineCommands ?? DEFAULT_OFFLINE_COMMAND_LIMITS,
   );
+  /** The permits of each connection, by the stream aedes knows it by (`client.conn`). */
+  const leases = new WeakMap<object, PermitLease>();
+  let permits: PublishPermits | undefined;
   let broker: Aedes | undefined;
   let server: Server | undefined;
 
-  function accept(runtime: IngestRuntime, socket: Socket, aedes: Aedes): void {
+  function accept(runtime: IngestRuntime, socket: Socket, aedes: Aedes, pool: PublishPermits) {
     sockets.add(socket);
     // PUBACKs are tiny and devices often wait for each before the next message: Nagle's
     // algorithm with delayed ACKs would hold every one back ~40 ms.
     socket.setNoDelay(true);
-    socket.once('close', () => sockets.delete(socket));
-    const guard = createMqttFrameGuard(maxPacketBytes);
+    const lease = pool.lease();
+    socket.once('close', () => {
+      sockets.delete(socket);
+      lease.end();
+    });
+    const guard = createMqttFrameGuard(maxPacketBytes, lease.take);
     socket.pipe(guard);
     guard.on('error', (error) => {
       if (error instanceof MqttPacketTooLarge)
@@ -124,7 +147,9 @@ export function createEmbeddedBrokerAgent(options: EmbeddedBrokerOptions): Embed
       socket.destroy();
     });
     socket.on('error', (error) => log.debug({ err: error }, 'MQTT connection error'));
-    aedes.handle(Duplex.from({ readable: guard, writable: socket }));
+    const connection = Duplex.from({ readable: guard, writable: socket });
+    leases.set(connection, lease);
+    aedes.handle(connection);
   }
 
   function configure(aedes: Aedes, runtime: IngestRuntime, handle: DeviceMessageHandler): void {
@@ -171,7 +196,13 @@ export function createEmbeddedBrokerAgent(options: EmbeddedBrokerOptions): Embed
       });
     };
 
-    aedes.authorizePublish = (client, packet, done) => {
+    aedes.authorizePublish = (client, packet, callback) => {
+      // Settled (its permit back) whatever the outcome: every path below calls `done`.
+      const settle = client === null ? undefined : leases.get(client.conn)?.handle();
+      const done: typeof callback = (error) => {
+        settle?.();
+        callback(error);
+      };
       const session = client ? sessions.get(client) : undefined;
       if (client === null || session === undefined) return done(new Error('not authenticated'));
       const payload = Buffer.isBuffer(packet.payload)
@@ -302,7 +333,8 @@ export function createEmbeddedBrokerAgent(options: EmbeddedBrokerOptions): Embed
           ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
         }),
       );
-      const listening = createServer((socket) => accept(runtime, socket, aedes));
+      const pool = createPublishPermits(options.maxPendingMessages ?? 10_000);
+      const listening = createServer((socket) => accept(runtime, socket, aedes, pool));
       const listen = (port: number) =>
         new Promise<void>((resolve, reject) => {
           listening.once('error', reject);
@@ -332,6 +364,7 @@ export function createEmbeddedBrokerAgent(options: EmbeddedBrokerOptions): Embed
       }
       broker = aedes;
       server = listening;
+      permits = pool;
       runtime.registerCommandTransport(commandTransport(aedes));
       log.info({ address: listening.address() }, 'Embedded MQTT broker listening');
     },
@@ -349,6 +382,10 @@ export function createEmbeddedBrokerAgent(options: EmbeddedBrokerOptions): Embed
       if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
       await closed;
+    },
+
+    backlog() {
+      return { messages: permits?.inUse ?? 0, waitingConnections: permits?.waiting ?? 0 };
     },
 
     address() {

@@ -133,6 +133,29 @@ describe('external MQTT broker agent (Mosquitto)', () => {
     );
   });
 
+  it('takes no further message while one waits for the sink (bounded memory under overload)', async (t) => {
+    if (skip) return t.skip(skip);
+    const { apikey, runtime, agent } = setUp(t);
+    await agent().start(runtime);
+    runtime.sink.hold = true;
+    await Promise.all(
+      Array.from({ length: 50 }, (_, n) =>
+        publisher?.publishAsync(`/${apikey}/dev1/attrs`, JSON.stringify({ n }), { qos: 1 }),
+      ),
+    );
+    await runtime.sink.waitForSubmitted(1);
+    // mqtt.js hands over nothing more until the message settled, and reads its socket no more.
+    await sleep(50);
+    assert.equal(runtime.sink.submitted.length, 1);
+    runtime.sink.hold = false;
+    runtime.sink.release();
+    await until(() => runtime.sink.written.length === 50, 'all 50 measurements');
+    assert.deepEqual(
+      runtime.sink.written.map((m) => m.values['n']),
+      Array.from({ length: 50 }, (_, n) => n),
+    );
+  });
+
   it('loses nothing of a stream when the agent stops in the middle of it', async (t) => {
     if (skip) return t.skip(skip);
     const { apikey, runtime, agent } = setUp(t);

@@ -7,6 +7,10 @@
  *   `handleMessage`'s callback is called (lib/handlers/publish.js), and handles one message
  *   at a time; the callback is called once the measurement is durable or recorded as
  *   refused. A message the agent could not finish (stop, kill) is not acknowledged.
+ * - Bounded memory: until that callback, mqtt.js takes no further packet and reads no more
+ *   of its socket (lib/client.js: its parser's Writable completes a write only once every
+ *   packet of it is handled, so `pipe()` pauses the socket). A saturated sink holds the
+ *   messages back in the broker (its in-flight window and queue), not in Civis.
  * - Persistent session (clean = false) under a stable client id: the broker keeps what
  *   was not acknowledged while Civis is away and delivers it again on reconnection.
  * - Shared subscriptions (`$share/<group>/…`): instances with the same group split the

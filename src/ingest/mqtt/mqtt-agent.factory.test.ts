@@ -11,6 +11,7 @@ const config: MqttAgentConfig = {
   mqttClientId: undefined,
   mqttSharedGroup: 'civis',
   ingestMaxPayloadBytes: 1024,
+  ingestQueueCapacity: 100,
 };
 
 describe('createMqttAgent', () => {

@@ -14,7 +14,13 @@ import { createExternalBrokerAgent } from './external-broker.agent.js';
 
 export type MqttAgentConfig = Pick<
   CivisConfig,
-  'mqttPort' | 'mqttHost' | 'mqttUrl' | 'mqttClientId' | 'mqttSharedGroup' | 'ingestMaxPayloadBytes'
+  | 'mqttPort'
+  | 'mqttHost'
+  | 'mqttUrl'
+  | 'mqttClientId'
+  | 'mqttSharedGroup'
+  | 'ingestMaxPayloadBytes'
+  | 'ingestQueueCapacity'
 > &
   Partial<Pick<CivisConfig, 'offlineCommandsPerDevice' | 'offlineCommandsTotal'>>;
 
@@ -44,5 +50,8 @@ export function createMqttAgent(
       perDevice: config.offlineCommandsPerDevice ?? DEFAULT_OFFLINE_COMMAND_LIMITS.perDevice,
       total: config.offlineCommandsTotal ?? DEFAULT_OFFLINE_COMMAND_LIMITS.total,
     },
+    // As many messages off the connections as the ingest queue holds measurements: enough
+    // to keep the queue full, and no more piles up in the broker when it is.
+    maxPendingMessages: config.ingestQueueCapacity,
   });
 }

@@ -54,6 +54,35 @@ describe('createMqttFrameGuard', () => {
     await assert.rejects(run(4_000, [publish(10), packet]), MqttPacketTooLarge);
   });
 
+  it('createMqttFrameGuard holds a PUBLISH and what follows until its permit, and pushes back on the writer', async () => {
+    const permits: Array<() => void> = [];
+    let free = 2;
+    const guard = createMqttFrameGuard(21_000, () => {
+      if (free > 0) return void free--;
+      return new Promise<void>((resolve) => permits.push(resolve));
+    });
+    const out: Buffer[] = [];
+    guard.on('data', (chunk: Buffer) => out.push(chunk));
+    const stream = Buffer.concat([PINGREQ, publish(10), publish(10), publish(10), PINGREQ]);
+    guard.write(stream);
+    const passed = () => Buffer.concat(out).length;
+    const firstTwo = PINGREQ.length + 2 * publish(10).length;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(passed(), firstTwo, 'the third PUBLISH waits for its permit');
+    // What comes next stays in the guard's write buffer: write() tells the writer to stop.
+    let accepted = true;
+    for (let i = 0; i < 100 && accepted; i++) accepted = guard.write(publish(1_000));
+    assert.equal(accepted, false);
+    assert.equal(passed(), firstTwo);
+    assert.equal(permits.length, 1);
+
+    free = Infinity;
+    permits[0]?.();
+    await new Promise((resolve) => guard.once('drain', resolve));
+    assert.ok(passed() > stream.length);
+    assert.deepEqual(Buffer.concat(out).subarray(0, stream.length), stream);
+  });
+
   it('createMqttFrameGuard fails on a remaining length longer than four bytes', async () => {
     await assert.rejects(
       run(1_000, [Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01])]),
