@@ -45,3 +45,14 @@ export const SUBSCRIPTION_MIGRATION: SqlMigration = {
     `CREATE INDEX notification_outbox_settled ON notification_outbox (settled_at) WHERE settled_at IS NOT NULL`,
   ],
 };
+
+/** Migration 10: as on SQLite (sqlite-subscription-schema.ts), the event leads the unique key. */
+export const OUTBOX_EVENT_KEY_MIGRATION: SqlMigration = {
+  version: 10,
+  name: 'notification-outbox-event-key',
+  statements: [
+    `DROP INDEX notification_outbox_event`,
+    `CREATE UNIQUE INDEX notification_outbox_event ON notification_outbox (event_key, tenant, subscription_id)`,
+    `CREATE INDEX notification_outbox_pending ON notification_outbox (tenant, subscription_id) WHERE settled_at IS NULL`,
+  ],
+};

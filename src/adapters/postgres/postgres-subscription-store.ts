@@ -1,5 +1,5 @@
 /**
- * SubscriptionStore on PostgreSQL: the tables of migration 6. Several instances share
+ * SubscriptionStore on PostgreSQL: the tables of migrations 6 and 10. Several instances share
  * them: the version counter row serialises subscription writes (so versions commit in
  * order), and outbox rows are claimed with `FOR UPDATE SKIP LOCKED`, so each due row goes
  * to exactly one instance.
@@ -160,7 +160,7 @@ export function createPostgresSubscriptionStore(sql: PostgresSql): SubscriptionS
         `INSERT INTO notification_outbox (${OUTBOX_INSERT_COLUMNS})
          SELECT u.*, $9::text, $10::bigint
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[]) AS u
-         ON CONFLICT (tenant, subscription_id, event_key) DO NOTHING
+         ON CONFLICT (event_key, tenant, subscription_id) DO NOTHING
          RETURNING pk, tenant, subscription_id, event_key`,
         [0, 1, 2, 3, 4, 5, 6, 7].map(column).concat([lease.owner, lease.until] as never[]),
       );
@@ -197,7 +197,9 @@ export function createPostgresSubscriptionStore(sql: PostgresSql): SubscriptionS
     async settleNotifications(keys, at) {
       if (keys.length === 0) return;
       await run(
-        'UPDATE notification_outbox SET settled_at = $1, lease_owner = NULL, lease_until = NULL WHERE pk = ANY($2::bigint[])',
+        // Only the memory of the event is kept (see the SQLite store): the payload goes.
+        `UPDATE notification_outbox SET settled_at = $1, lease_owner = NULL, lease_until = NULL, endpoint = '', body = '', headers = ''
+         WHERE pk = ANY($2::bigint[])`,
         [at, keys],
       );
     },

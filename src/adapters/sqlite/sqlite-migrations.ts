@@ -4,7 +4,10 @@
  */
 import type { SqlMigration } from '../sql/sql-migration.js';
 import { HISTORY_MIGRATION } from './sqlite-history-schema.js';
-import { SUBSCRIPTION_MIGRATION } from './sqlite-subscription-schema.js';
+import {
+  OUTBOX_EVENT_KEY_MIGRATION,
+  SUBSCRIPTION_MIGRATION,
+} from './sqlite-subscription-schema.js';
 import { DEVICE_MIGRATION } from './sqlite-device-schema.js';
 import { REJECTION_MIGRATION } from './sqlite-rejection-schema.js';
 
@@ -129,4 +132,5 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
   },
   DEVICE_MIGRATION,
   REJECTION_MIGRATION,
+  OUTBOX_EVENT_KEY_MIGRATION,
 ];

@@ -1,6 +1,6 @@
 /**
  * SubscriptionStore on SQLite: the `subscriptions`, `subscription_counter` and
- * `notification_outbox` tables (migration 6). better-sqlite3 is synchronous: every method
+ * `notification_outbox` tables (migrations 6 and 10). better-sqlite3 is synchronous: every method
  * is one transaction, finished before it returns.
  */
 import type { Database as SqliteDatabase } from 'better-sqlite3';
@@ -57,7 +57,7 @@ export function createSqliteSubscriptionStore(db: SqliteDatabase): SubscriptionS
   const enqueue = db
     .prepare<unknown[], number>(
       `INSERT INTO notification_outbox (${OUTBOX_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (tenant, subscription_id, event_key) DO NOTHING RETURNING pk`,
+       ON CONFLICT (event_key, tenant, subscription_id) DO NOTHING RETURNING pk`,
     )
     .pluck();
   const claim = db.prepare<
@@ -74,8 +74,11 @@ export function createSqliteSubscriptionStore(db: SqliteDatabase): SubscriptionS
   const renew = db.prepare(
     'UPDATE notification_outbox SET lease_until = ? WHERE lease_owner = ? AND pk IN (SELECT value FROM json_each(?))',
   );
+  // A settled row is only the memory of its event (duplicates notify once): its payload goes,
+  // so that minutes of settled rows stay small.
   const settle = db.prepare(
-    'UPDATE notification_outbox SET settled_at = ?, lease_owner = NULL, lease_until = NULL WHERE pk IN (SELECT value FROM json_each(?))',
+    `UPDATE notification_outbox SET settled_at = ?, lease_owner = NULL, lease_until = NULL, endpoint = '', body = '', headers = ''
+     WHERE pk IN (SELECT value FROM json_each(?))`,
   );
   const reschedule = db.prepare(
     'UPDATE notification_outbox SET attempts = ?, due_at = ?, lease_owner = NULL, lease_until = NULL WHERE pk = ?',
