@@ -31,6 +31,8 @@ export interface DeliverySettings {
   concurrencyPerEndpoint: number;
   /** Notifications waiting in memory per endpoint; more go back to the outbox for later. */
   maxQueuedPerEndpoint: number;
+  /** Notifications held in memory (waiting or in flight) at most before a poll claims more. */
+  maxHeld: number;
   /** How long a notification sent back to the outbox by a full queue waits. */
   overflowDelayMs: number;
   retry: RetryPolicy;
@@ -251,11 +253,17 @@ export function createNotificationDelivery(deps: NotificationDeliveryDeps): Noti
         await store.renewLeases([...held.keys()], { owner, until });
       }
       // A backlog (a receiver that was behind, a restart) is claimed a batch after another
-      // while there is room, not one batch per poll.
+      // while there is room, not one batch per poll; never more than memory may hold (rows
+      // claimed only to be sent back would cost two writes each), and with a pause for I/O
+      // between batches (the store may answer synchronously: without it, no send could
+      // complete while a poll runs).
       for (let batch = 0; batch < MAX_CLAIMS_PER_POLL && !stopped; batch++) {
-        const claimed = await store.claimNotifications({ owner, until }, now, settings.claimBatch);
+        const limit = Math.min(settings.claimBatch, settings.maxHeld - held.size);
+        if (limit <= 0) break;
+        const claimed = await store.claimNotifications({ owner, until }, now, limit);
         accept(claimed);
-        if (claimed.length < settings.claimBatch) break;
+        if (claimed.length < limit) break;
+        await new Promise((resolve) => setImmediate(resolve));
       }
     },
 

@@ -64,6 +64,7 @@ export function notificationSettings(
     // A burst of a few seconds at 1,000 notifications/s to one receiver stays in memory; a
     // receiver further behind gets the rest from the outbox (at the next poll, 1 s).
     maxQueuedPerEndpoint: Math.max(5_000, 50 * input.concurrencyPerEndpoint),
+    maxHeld: 4 * Math.max(5_000, 50 * input.concurrencyPerEndpoint),
     overflowDelayMs: 1_000,
     retry,
     leaseMs: Math.max(30_000, 3 * input.timeoutMs),
