@@ -176,10 +176,16 @@ export function createPostgresSubscriptionStore(sql: PostgresSql): SubscriptionS
 
     async claimNotifications(lease, now, limit) {
       const rows = await run<OutboxRow>(
-        `UPDATE notification_outbox SET lease_owner = $1, lease_until = $2
-         WHERE pk IN (SELECT pk FROM notification_outbox
-                      WHERE settled_at IS NULL AND due_at <= $3 AND (lease_until IS NULL OR lease_until < $3)
-                      ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+        // Free rows and rows whose lease ran out, each from its own index (migration 10).
+        `WITH free AS (SELECT pk, due_at FROM notification_outbox
+                       WHERE settled_at IS NULL AND lease_until IS NULL AND due_at <= $3
+                       ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED),
+              expired AS (SELECT pk, due_at FROM notification_outbox
+                          WHERE settled_at IS NULL AND lease_until IS NOT NULL AND lease_until < $3 AND due_at <= $3
+                          ORDER BY lease_until LIMIT $4 FOR UPDATE SKIP LOCKED)
+         UPDATE notification_outbox SET lease_owner = $1, lease_until = $2
+         WHERE pk IN (SELECT pk FROM (SELECT * FROM free UNION ALL SELECT * FROM expired) AS claimable
+                      ORDER BY due_at LIMIT $4)
          RETURNING ${OUTBOX_COLUMNS}`,
         [lease.owner, lease.until, now, limit],
       );

@@ -7,16 +7,16 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { NewOutboxNotification } from '../../context/ports/subscription-store.port.js';
 import { openSqliteDatabase } from './sqlite-database.js';
-import { createSqliteSubscriptionStore } from './sqlite-subscription-store.js';
+import { createSqliteSubscriptionStore, OUTBOX_CLAIM_SQL } from './sqlite-subscription-store.js';
 
 describe('SQLite notification outbox', () => {
   const db = openSqliteDatabase(':memory:');
   after(() => db.close());
   const store = createSqliteSubscriptionStore(db);
-  const plan = (sql: string): string =>
+  const plan = (sql: string, params: Record<string, number> = {}): string =>
     db
       .prepare(`EXPLAIN QUERY PLAN ${sql}`)
-      .all()
+      .all(params)
       .map((row) => (row as { detail: string }).detail)
       .join('\n');
 
@@ -33,6 +33,13 @@ describe('SQLite notification outbox', () => {
       `DELETE FROM notification_outbox WHERE tenant = 'a' AND subscription_id = 'b' AND settled_at IS NULL`,
     );
     assert.match(detail, /SEARCH notification_outbox USING INDEX notification_outbox_pending/);
+  });
+
+  it('a claim reads the indexes of free rows and of leases, never the rows held in memory', () => {
+    const detail = plan(OUTBOX_CLAIM_SQL, { owner: 0, until: 0, now: 0, limit: 10 });
+    assert.match(detail, /USING INDEX notification_outbox_free/);
+    assert.match(detail, /USING INDEX notification_outbox_leased/);
+    assert.doesNotMatch(detail, /SCAN notification_outbox(?! USING)/);
   });
 
   it('a settled row keeps its event but not its payload', async () => {

@@ -18,6 +18,22 @@ import {
   type SubscriptionRow,
 } from '../sql/subscription-rows.js';
 
+/**
+ * Leases due rows: free ones (released for a retry) and those whose lease ran out, each
+ * found in its own index (migration 10), oldest due first.
+ */
+export const OUTBOX_CLAIM_SQL = `UPDATE notification_outbox SET lease_owner = @owner, lease_until = @until
+  WHERE pk IN (SELECT pk FROM (
+      SELECT * FROM (SELECT pk, due_at FROM notification_outbox
+                     WHERE settled_at IS NULL AND lease_until IS NULL AND due_at <= @now
+                     ORDER BY due_at LIMIT @limit)
+      UNION ALL
+      SELECT * FROM (SELECT pk, due_at FROM notification_outbox
+                     WHERE settled_at IS NULL AND lease_until IS NOT NULL AND lease_until < @now AND due_at <= @now
+                     ORDER BY lease_until LIMIT @limit))
+    ORDER BY due_at LIMIT @limit)
+  RETURNING ${OUTBOX_COLUMNS}`;
+
 export function createSqliteSubscriptionStore(db: SqliteDatabase): SubscriptionStore {
   const nextVersion = db
     .prepare('UPDATE subscription_counter SET value = value + 1 WHERE one = 1 RETURNING value')
@@ -63,13 +79,7 @@ export function createSqliteSubscriptionStore(db: SqliteDatabase): SubscriptionS
   const claim = db.prepare<
     [{ owner: string; until: number; now: number; limit: number }],
     OutboxRow
-  >(
-    `UPDATE notification_outbox SET lease_owner = @owner, lease_until = @until
-     WHERE pk IN (SELECT pk FROM notification_outbox
-                  WHERE settled_at IS NULL AND due_at <= @now AND (lease_until IS NULL OR lease_until < @now)
-                  ORDER BY due_at LIMIT @limit)
-     RETURNING ${OUTBOX_COLUMNS}`,
-  );
+  >(OUTBOX_CLAIM_SQL);
   // Key lists travel as one JSON array parameter: one prepared statement whatever their length.
   const renew = db.prepare(
     'UPDATE notification_outbox SET lease_until = ? WHERE lease_owner = ? AND pk IN (SELECT value FROM json_each(?))',
