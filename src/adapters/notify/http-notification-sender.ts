@@ -23,7 +23,7 @@ import { clampTimeout, refused, retryable } from './delivery-outcome.js';
 import { buildNotificationHeaders } from './notification-headers.js';
 
 export interface HttpNotificationSenderOptions {
-  /** Requests in flight to one origin (scheme, host, port); default 16. */
+  /** Requests in flight to one origin (scheme, host, port); default 64. */
   readonly connectionsPerOrigin?: number;
   /** Response bytes read (and discarded) before the connection is dropped; default 64 KiB. */
   readonly maxResponseBytes?: number;
@@ -33,7 +33,7 @@ export interface HttpNotificationSenderOptions {
   readonly deniedNetworks?: readonly string[];
 }
 
-const DEFAULT_CONNECTIONS_PER_ORIGIN = 16;
+const DEFAULT_CONNECTIONS_PER_ORIGIN = 64;
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 /** Endpoint URIs whose parsed form is kept; the cache starts over when full. */
 const MAX_CACHED_TARGETS = 1_024;
