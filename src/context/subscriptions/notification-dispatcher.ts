@@ -2,9 +2,9 @@
  * The consumer of the change bus (group `notifications`): for each committed entity change
  * it asks the index for the subscriptions that could care, runs the exact test
  * (shouldNotify) and throttling on those only, renders one Notification per subscription,
- * writes the notifications of a batch of changes to the outbox in one transaction and hands
- * them to delivery straight from memory. The changes are settled (the handler resolves)
- * only once the outbox rows are committed; a change delivered twice produces its
+ * writes the notifications of a batch of changes to the outbox (in a few transactions) and
+ * hands them to delivery straight from memory. The changes are settled (the handler
+ * resolves) only once the outbox rows are committed; a change delivered twice produces its
  * notifications once (the outbox is unique per subscription and change seq).
  */
 import { randomUUID } from 'node:crypto';
@@ -99,7 +99,6 @@ export function createNotificationDispatcher(
     const rows: NewOutboxNotification[] = [];
     for (const change of changes) rows.push(...(await notificationsOf(change, now, sending)));
     if (lastSent.size > registry.size + 100) forgetDeleted();
-    // One outbox transaction for the whole batch of changes.
     await outbox.enqueue(rows);
     // Only once written: a change handled again after a failure is not throttled by itself.
     for (const key of sending.keys()) lastSent.set(key, now.getTime());

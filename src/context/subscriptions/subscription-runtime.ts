@@ -27,8 +27,8 @@ const PURGE_CHUNKS_PER_TICK = 20;
 /** The change-bus consumer group of notifications. */
 export const NOTIFICATIONS_GROUP = 'notifications';
 /**
- * Changes handled together, their notifications written in one outbox transaction: under
- * load the changes that arrive while one transaction commits share the next one.
+ * Changes handled together, their notifications written to the outbox together: under
+ * load the changes that arrive while one batch commits share the next one.
  */
 const NOTIFICATION_BATCH = 64;
 
