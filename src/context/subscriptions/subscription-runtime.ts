@@ -61,10 +61,11 @@ export function notificationSettings(
   return {
     timeoutMs: input.timeoutMs,
     concurrencyPerEndpoint: input.concurrencyPerEndpoint,
-    // A burst of a few seconds at 1,000 notifications/s to one receiver stays in memory; a
-    // receiver further behind gets the rest from the outbox (at the next poll, 1 s).
-    maxQueuedPerEndpoint: Math.max(5_000, 50 * input.concurrencyPerEndpoint),
-    maxHeld: 4 * Math.max(5_000, 50 * input.concurrencyPerEndpoint),
+    // A burst of a few seconds at 5,000 notifications/s to one receiver stays in memory
+    // (about 1.5 KB a row); a receiver further behind gets the rest from the outbox (at the
+    // next poll, 1 s), each row then costing two more writes and a read.
+    maxQueuedPerEndpoint: Math.max(20_000, 50 * input.concurrencyPerEndpoint),
+    maxHeld: Math.max(50_000, 100 * input.concurrencyPerEndpoint),
     overflowDelayMs: 1_000,
     retry,
     leaseMs: Math.max(30_000, 3 * input.timeoutMs),
