@@ -4,7 +4,10 @@
  * order), and outbox rows are claimed with `FOR UPDATE SKIP LOCKED`, so each due row goes
  * to exactly one instance.
  */
-import type { SubscriptionStore } from '../../context/ports/subscription-store.port.js';
+import type {
+  OutboxNotification,
+  SubscriptionStore,
+} from '../../context/ports/subscription-store.port.js';
 import { DEFAULT_TENANT } from '../../ngsi-ld/model.js';
 import { alreadyExists } from '../../ngsi-ld/problem-details.js';
 import {
@@ -18,6 +21,12 @@ import {
   type SubscriptionRow,
 } from '../sql/subscription-rows.js';
 import type { PostgresParameter, PostgresSql } from './postgres-database.js';
+
+const ENQUEUE = `INSERT INTO notification_outbox (${OUTBOX_INSERT_COLUMNS})
+  SELECT u.*, $9::text, $10::bigint
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[]) AS u
+  ON CONFLICT (event_key, tenant, subscription_id) DO NOTHING
+  RETURNING pk, tenant, subscription_id, event_key`;
 
 const NEXT_VERSION =
   'UPDATE subscription_counter SET value = value + 1 WHERE one = 1 RETURNING value';
@@ -147,30 +156,34 @@ export function createPostgresSubscriptionStore(sql: PostgresSql): SubscriptionS
       );
     },
 
-    async enqueueNotifications(rows, lease) {
+    async enqueueNotifications(rows, lease, onAdded) {
       if (rows.length === 0) return [];
       const columns = rows.map(outboxValues);
       const column = (i: number) => columns.map((values) => values[i]);
-      const added = await run<{
-        pk: number;
-        tenant: string;
-        subscription_id: string;
-        event_key: string;
-      }>(
-        `INSERT INTO notification_outbox (${OUTBOX_INSERT_COLUMNS})
-         SELECT u.*, $9::text, $10::bigint
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[]) AS u
-         ON CONFLICT (event_key, tenant, subscription_id) DO NOTHING
-         RETURNING pk, tenant, subscription_id, event_key`,
-        [0, 1, 2, 3, 4, 5, 6, 7].map(column).concat([lease.owner, lease.until] as never[]),
-      );
-      // Rows skipped as duplicates return nothing: match the keys back by event.
-      const keys = new Map(
-        added.map((k) => [`${k.tenant} ${k.subscription_id} ${k.event_key}`, Number(k.pk)]),
-      );
-      return rows.flatMap((row) => {
-        const key = keys.get(`${row.tenant} ${row.subscriptionId} ${row.eventKey}`);
-        return key === undefined ? [] : [{ ...row, key, attempts: 0 }];
+      const params = [0, 1, 2, 3, 4, 5, 6, 7]
+        .map(column)
+        .concat([lease.owner, lease.until] as never[]) as PostgresParameter[];
+      const insert = async (tx: Pick<PostgresSql, 'unsafe'>) => {
+        const added = await tx.unsafe<
+          Array<{ pk: number; tenant: string; subscription_id: string; event_key: string }>
+        >(ENQUEUE, params, { prepare: true });
+        // Rows skipped as duplicates return nothing: match the keys back by event.
+        const keys = new Map(
+          added.map((k) => [`${k.tenant} ${k.subscription_id} ${k.event_key}`, Number(k.pk)]),
+        );
+        return rows.flatMap((row): OutboxNotification[] => {
+          const key = keys.get(`${row.tenant} ${row.subscriptionId} ${row.eventKey}`);
+          return key === undefined ? [] : [{ ...row, key, attempts: 0 }];
+        });
+      };
+      if (onAdded === undefined) return insert(sql);
+      // The rows are known (and known to be new: a concurrent insert of the same event waits
+      // on the unique index) before COMMIT returns, which waits for the WAL to reach the
+      // disk: they may be sent meanwhile.
+      return sql.begin(async (tx) => {
+        const added = await insert(tx);
+        if (added.length > 0) onAdded(added);
+        return added;
       });
     },
 

@@ -185,6 +185,52 @@ describe('createNotificationDelivery', () => {
     await d.stop();
   });
 
+  it('sends a row accepted before its insert committed at once, and writes its outcome after the commit', async () => {
+    const { store, writes } = fakeStore();
+    const s = sender(async () => ({ ok: true }));
+    const endpoint: SubscriptionEndpoint = {
+      uri: 'http://fast.example/n',
+      accept: 'application/json',
+    };
+    const d = delivery({ store, sender: s.sender, endpointOf: () => endpoint });
+    let commit: () => void = () => undefined;
+    const committed = new Promise<void>((resolve) => (commit = resolve));
+    d.accept([row(1)], committed);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(s.sent.length, 1);
+    await d.flush();
+    assert.equal(writes.settled.length + writes.reports.length, 0);
+    commit();
+    await d.idle();
+    assert.deepEqual(writes.settled, [1]);
+    assert.equal(writes.reports[0]?.sent, 1);
+    await d.stop();
+  });
+
+  it('writes nothing about rows whose insert failed to commit', async () => {
+    const { store, writes } = fakeStore();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const s = sender(async () => (await held, { ok: true }));
+    const endpoint: SubscriptionEndpoint = {
+      uri: 'http://slow.example/n',
+      accept: 'application/json',
+    };
+    const d = delivery({ store, sender: s.sender, endpointOf: () => endpoint });
+    const failed = Promise.reject(new Error('commit failed'));
+    failed.catch(() => undefined);
+    // One in flight, ten queued, one beyond the queue (sent back to the outbox, were it there).
+    d.accept(
+      Array.from({ length: 12 }, (_, i) => row(i + 1)),
+      failed,
+    );
+    release();
+    await d.idle();
+    assert.equal(s.sent.length, 11);
+    assert.deepEqual(writes, { settled: [], rescheduled: [], reports: [] });
+    await d.stop();
+  });
+
   it('sends rows beyond a full endpoint queue back to the outbox for the next poll', async () => {
     const { store, writes } = fakeStore();
     let release: () => void = () => undefined;

@@ -59,4 +59,58 @@ describe('createNotificationOutbox', () => {
       'accept 3',
     ]);
   });
+
+  it('enqueue hands rows the store reports before its commit to delivery with that commit', async () => {
+    const accepted: Array<{ keys: number[]; committed: Promise<void> | undefined }> = [];
+    let committedEarly: Promise<void> | undefined;
+    let finishCommit: () => void = () => undefined;
+    const store = {
+      enqueueNotifications(
+        rows: readonly NewOutboxNotification[],
+        _lease: Lease,
+        onAdded?: (added: OutboxNotification[]) => void,
+      ) {
+        const added = rows.map((row, i): OutboxNotification => ({
+          ...row,
+          key: i + 1,
+          attempts: 0,
+        }));
+        onAdded?.(added);
+        return new Promise<OutboxNotification[]>(
+          (resolve) => (finishCommit = () => resolve(added)),
+        );
+      },
+    } as unknown as SubscriptionStore;
+    const delivery = {
+      accept(rows: readonly OutboxNotification[], committed?: Promise<void>) {
+        accepted.push({ keys: rows.map((row) => row.key), committed });
+        committedEarly = committed;
+      },
+    } as unknown as NotificationDelivery;
+    const outbox = createNotificationOutbox({
+      store,
+      delivery,
+      owner: 'me',
+      leaseMs: 1_000,
+      clock: () => new Date(0),
+    });
+    let done = false;
+    const enqueued = outbox.enqueue([newRow(1), newRow(2)]).then(() => (done = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(
+      accepted.map((a) => a.keys),
+      [[1, 2]],
+    );
+    assert.ok(committedEarly !== undefined);
+    let commitSeen = false;
+    void committedEarly.then(() => (commitSeen = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(commitSeen, false);
+    assert.equal(done, false);
+    finishCommit();
+    await enqueued;
+    assert.equal(commitSeen, true);
+    // Handed over once only.
+    assert.equal(accepted.length, 1);
+  });
 });

@@ -66,11 +66,27 @@ export function createNotificationOutbox(deps: {
       for (let start = 0; start < rows.length; start += ENQUEUE_CHUNK) {
         if (start > 0) await new Promise((resolve) => setImmediate(resolve));
         const until = deps.clock().getTime() + deps.leaseMs;
-        const added = await deps.store.enqueueNotifications(
-          rows.slice(start, start + ENQUEUE_CHUNK),
-          { owner: deps.owner, until },
-        );
-        deps.delivery.accept(added);
+        // Rows the store hands over before its commit (PostgreSQL) are sent meanwhile:
+        // the commit waits for the disk, and that wait is then off the notification's path.
+        let commit: { resolve(): void; reject(error: unknown): void } | undefined;
+        const committed = new Promise<void>((resolve, reject) => (commit = { resolve, reject }));
+        committed.catch(() => undefined);
+        let handedEarly = false;
+        try {
+          const added = await deps.store.enqueueNotifications(
+            rows.slice(start, start + ENQUEUE_CHUNK),
+            { owner: deps.owner, until },
+            (early) => {
+              handedEarly = true;
+              deps.delivery.accept(early, committed);
+            },
+          );
+          commit?.resolve();
+          if (!handedEarly) deps.delivery.accept(added);
+        } catch (error) {
+          commit?.reject(error);
+          throw error;
+        }
       }
     },
   };
