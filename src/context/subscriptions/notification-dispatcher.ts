@@ -1,7 +1,8 @@
 /**
  * The consumer of the change bus (group `notifications`): for each committed entity change
  * it asks the index for the subscriptions that could care, runs the exact test
- * (shouldNotify) and throttling on those only, renders one Notification per subscription,
+ * (shouldNotify) and throttling on those only, renders one Notification per subscription
+ * (the entity once for all the subscriptions that render it alike),
  * writes the notifications of a batch of changes to the outbox (in a few transactions) and
  * hands them to delivery straight from memory. The changes are settled (the handler
  * resolves) only once the outbox rows are committed; a change delivered twice produces its
