@@ -230,6 +230,28 @@ export function describeSubscriptionStoreContract(name: string, make: MakeSubscr
       );
     });
 
+    it('enqueueNotifications hands rows over early only as the rows it adds, before it resolves', async () => {
+      await store.enqueueNotifications([notification('urn:s:1', 'c1')], { owner: 'a', until: 0 });
+      const early: string[][] = [];
+      let resolved = false;
+      const added = await store
+        .enqueueNotifications(
+          [notification('urn:s:1', 'c1'), notification('urn:s:1', 'c2')],
+          { owner: 'a', until: 0 },
+          (rows) => {
+            assert.equal(resolved, false);
+            early.push(rows.map((row) => row.eventKey));
+          },
+        )
+        .finally(() => (resolved = true));
+      assert.deepEqual(
+        added.map((row) => row.eventKey),
+        ['c2'],
+      );
+      // A store may hand them over before its commit (PostgreSQL) or not at all (SQLite).
+      assert.ok(early.length === 0 || JSON.stringify(early) === JSON.stringify([['c2']]));
+    });
+
     it('claimNotifications takes due rows whose lease ran out, once', async () => {
       await store.enqueueNotifications([notification('urn:s:1', 'c1', 100)], {
         owner: 'a',

@@ -244,6 +244,26 @@ describe('createHttpNotificationSender', () => {
     assert.deepEqual(outcomes, Array(5).fill({ ok: true }));
   });
 
+  it('send gives up a request still queued for a connection after timeoutMs, and never sends it', async () => {
+    const holding = Array.from({ length: 2 }, () =>
+      sender.send({ uri: `${receiver.base}/hold` }, message, options),
+    );
+    while (receiver.received.filter((r) => r.path === '/hold').length < 2) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const queued = await sender.send({ uri: `${receiver.base}/queued` }, message, {
+      timeoutMs: 100,
+    });
+    assert.deepEqual(queued, { ok: false, retryable: true, reason: 'no answer within 100 ms' });
+    receiver.releaseHeld();
+    assert.deepEqual(await Promise.all(holding), [{ ok: true }, { ok: true }]);
+    // The connections are free again: the next request goes through, the queued one did not.
+    assert.deepEqual(await sender.send({ uri: `${receiver.base}/after` }, message, options), {
+      ok: true,
+    });
+    assert.equal(receiver.received.filter((r) => r.path === '/queued').length, 0);
+  });
+
   it('send refuses receiverInfo that would inject headers, and sends nothing', async () => {
     const before = receiver.received.length;
     for (const [key, value, problem] of [

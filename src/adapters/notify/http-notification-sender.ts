@@ -5,8 +5,12 @@
  * slow receiver cannot take every socket. Redirects are not followed; response bodies are
  * read up to a small limit and then dropped, so a hostile receiver cannot fill memory.
  * Connections to denied networks are refused when they are made (address-guard.ts).
+ *
+ * Each request goes through undici's `dispatch` with a small handler and one plain timer,
+ * not `request()` with an AbortSignal: a signal per request (and the response body stream)
+ * cost about half the CPU of a notification, at tens of thousands a second.
  */
-import { Agent, errors as undiciErrors } from 'undici';
+import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import type {
   DeliveryOutcome,
   NotificationEndpoint,
@@ -14,12 +18,12 @@ import type {
   NotificationSender,
 } from '../../context/ports/notification-sender.port.js';
 import { headerProblem, redactCredentials } from '../../ngsi-ld/subscription/endpoint-rules.js';
-import { createAddressGuard, DENIED_ADDRESS } from '../net/address-guard.js';
+import { createAddressGuard, DENIED_ADDRESS, type AddressGuard } from '../net/address-guard.js';
 import { clampTimeout, refused, retryable } from './delivery-outcome.js';
 import { buildNotificationHeaders } from './notification-headers.js';
 
 export interface HttpNotificationSenderOptions {
-  /** Requests in flight to one origin (scheme, host, port); default 16. */
+  /** Requests in flight to one origin (scheme, host, port); default 64. */
   readonly connectionsPerOrigin?: number;
   /** Response bytes read (and discarded) before the connection is dropped; default 64 KiB. */
   readonly maxResponseBytes?: number;
@@ -29,8 +33,14 @@ export interface HttpNotificationSenderOptions {
   readonly deniedNetworks?: readonly string[];
 }
 
-const DEFAULT_CONNECTIONS_PER_ORIGIN = 16;
+const DEFAULT_CONNECTIONS_PER_ORIGIN = 64;
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+/** Endpoint URIs whose parsed form is kept; the cache starts over when full. */
+const MAX_CACHED_TARGETS = 1_024;
+
+/** Where an endpoint URI sends, parsed and checked once per URI. */
+type Target =
+  { origin: string; path: string; authorization: string | undefined } | { problem: string };
 
 export function createHttpNotificationSender(
   options: HttpNotificationSenderOptions = {},
@@ -45,54 +55,100 @@ export function createHttpNotificationSender(
     connect: { lookup: guard.lookup },
     connections: options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
     keepAliveTimeout: options.keepAliveMs ?? 10_000,
-    // The caller's AbortSignal bounds every request; these only stop undici's own defaults
-    // (300 s) from mattering.
+    // The timer of each send bounds it; these only stop undici's own defaults (300 s)
+    // from mattering.
     headersTimeout: 0,
     bodyTimeout: 0,
   });
+  const targets = new Map<string, Target>();
 
-  async function send(
+  function targetOf(uri: string): Target {
+    let target = targets.get(uri);
+    if (target === undefined) {
+      if (targets.size >= MAX_CACHED_TARGETS) targets.clear();
+      target = parseTarget(uri, guard);
+      targets.set(uri, target);
+    }
+    return target;
+  }
+
+  function send(
     endpoint: NotificationEndpoint,
     message: NotificationMessage,
     { timeoutMs }: { timeoutMs: number },
   ): Promise<DeliveryOutcome> {
-    const problem = validate(endpoint);
-    if (problem !== undefined) return refused(problem);
-    const url = new URL(endpoint.uri);
+    const target = targetOf(endpoint.uri);
+    if ('problem' in target) return Promise.resolve(refused(target.problem));
     const built = buildNotificationHeaders(message, endpoint.receiverInfo);
-    if ('problem' in built) return refused(built.problem);
+    if ('problem' in built) return Promise.resolve(refused(built.problem));
     const headers = built.headers;
-    if (url.username !== '' && headers['authorization'] === undefined) {
-      headers['authorization'] = basicAuthorization(url);
-    }
+    if (target.authorization !== undefined && headers['authorization'] === undefined)
+      headers['authorization'] = target.authorization;
+    return post(
+      { origin: target.origin, path: target.path, method: 'POST', headers, body: message.body },
+      timeoutMs,
+    );
+  }
 
-    const signal = AbortSignal.timeout(clampTimeout(timeoutMs));
-    try {
-      const response = await agent.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: 'POST',
-        headers,
-        body: message.body,
-        signal,
-      });
-      // Read what is cheap to read so that the connection can be reused; drop the rest.
-      await response.body.dump({ limit: maxResponseBytes, signal }).catch(() => undefined);
-      return outcomeOfStatus(response.statusCode);
-    } catch (error) {
-      if (signal.aborted) return retryable(`no answer within ${timeoutMs} ms`);
-      return outcomeOfError(error);
-    }
+  /** One POST, settled by its answer, its failure or its timer, whichever comes first. */
+  function post(request: Dispatcher.DispatchOptions, timeoutMs: number): Promise<DeliveryOutcome> {
+    return new Promise((resolve) => {
+      let controller: Dispatcher.DispatchController | undefined;
+      let status = 0;
+      let bytes = 0;
+      let settled = false;
+      const finish = (outcome: DeliveryOutcome) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(outcome);
+      };
+      // Also covers the wait in the origin's queue: a request still queued when its time is
+      // up is aborted when undici gets to it, before anything is written.
+      const timer = setTimeout(() => {
+        finish(retryable(`no answer within ${timeoutMs} ms`));
+        controller?.abort(new undiciErrors.RequestAbortedError());
+      }, clampTimeout(timeoutMs));
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart(started) {
+          controller = started;
+          if (settled) started.abort(new undiciErrors.RequestAbortedError());
+        },
+        onResponseStart(_controller, statusCode) {
+          status = statusCode;
+        },
+        onResponseData(current, chunk) {
+          // Read what is cheap to read so that the connection can be reused; past the limit
+          // the answer is known and the connection is dropped.
+          bytes += chunk.length;
+          if (bytes > maxResponseBytes) {
+            finish(outcomeOfStatus(status));
+            current.abort(new undiciErrors.ResponseExceededMaxSizeError());
+          }
+        },
+        onResponseEnd() {
+          finish(outcomeOfStatus(status));
+        },
+        onResponseError(_controller, error) {
+          finish(outcomeOfError(error));
+        },
+      };
+      try {
+        agent.dispatch(request, handler);
+      } catch (error) {
+        finish(outcomeOfError(error));
+      }
+    });
   }
 
   function validate(endpoint: NotificationEndpoint): string | undefined {
-    const url = parseHttpUrl(endpoint.uri);
-    if (url === undefined) return `${redactCredentials(endpoint.uri)} is not an http or https URL`;
+    const target = parseTarget(endpoint.uri, guard);
+    if ('problem' in target) return target.problem;
     for (const { key, value } of endpoint.receiverInfo ?? []) {
       const problem = headerProblem(key, value);
       if (problem !== undefined) return `receiverInfo ${problem}`;
     }
-    return guard.checkHost(url.hostname);
+    return undefined;
   }
 
   return {
@@ -126,13 +182,22 @@ function outcomeOfError(error: unknown): DeliveryOutcome {
   return retryable(typeof code === 'string' ? `${code}: ${text}` : text);
 }
 
-function parseHttpUrl(uri: string): URL | undefined {
+function parseTarget(uri: string, guard: AddressGuard): Target {
+  let url: URL;
   try {
-    const url = new URL(uri);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+    url = new URL(uri);
   } catch {
-    return undefined;
+    url = new URL('invalid:');
   }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { problem: `${redactCredentials(uri)} is not an http or https URL` };
+  const problem = guard.checkHost(url.hostname);
+  if (problem !== undefined) return { problem };
+  return {
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
+    authorization: url.username === '' ? undefined : basicAuthorization(url),
+  };
 }
 
 function basicAuthorization(url: URL): string {

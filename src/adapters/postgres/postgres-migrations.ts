@@ -5,7 +5,10 @@
  */
 import type { SqlMigration } from '../sql/sql-migration.js';
 import { HISTORY_MIGRATION } from './postgres-history-schema.js';
-import { SUBSCRIPTION_MIGRATION } from './postgres-subscription-schema.js';
+import {
+  OUTBOX_EVENT_KEY_MIGRATION,
+  SUBSCRIPTION_MIGRATION,
+} from './postgres-subscription-schema.js';
 import { DEVICE_MIGRATION } from './postgres-device-schema.js';
 import { REJECTION_MIGRATION } from './postgres-rejection-schema.js';
 import { APIKEY_TENANT_MIGRATION } from '../sql/device-rows.js';
@@ -118,4 +121,5 @@ export const POSTGRES_MIGRATIONS: readonly SqlMigration[] = [
   DEVICE_MIGRATION,
   REJECTION_MIGRATION,
   APIKEY_TENANT_MIGRATION,
+  OUTBOX_EVENT_KEY_MIGRATION,
 ];

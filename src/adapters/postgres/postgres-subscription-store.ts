@@ -1,10 +1,13 @@
 /**
- * SubscriptionStore on PostgreSQL: the tables of migration 6. Several instances share
+ * SubscriptionStore on PostgreSQL: the tables of migrations 6 and 10. Several instances share
  * them: the version counter row serialises subscription writes (so versions commit in
  * order), and outbox rows are claimed with `FOR UPDATE SKIP LOCKED`, so each due row goes
  * to exactly one instance.
  */
-import type { SubscriptionStore } from '../../context/ports/subscription-store.port.js';
+import type {
+  OutboxNotification,
+  SubscriptionStore,
+} from '../../context/ports/subscription-store.port.js';
 import { DEFAULT_TENANT } from '../../ngsi-ld/model.js';
 import { alreadyExists } from '../../ngsi-ld/problem-details.js';
 import {
@@ -18,6 +21,12 @@ import {
   type SubscriptionRow,
 } from '../sql/subscription-rows.js';
 import type { PostgresParameter, PostgresSql } from './postgres-database.js';
+
+const ENQUEUE = `INSERT INTO notification_outbox (${OUTBOX_INSERT_COLUMNS})
+  SELECT u.*, $9::text, $10::bigint
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[]) AS u
+  ON CONFLICT (event_key, tenant, subscription_id) DO NOTHING
+  RETURNING pk, tenant, subscription_id, event_key`;
 
 const NEXT_VERSION =
   'UPDATE subscription_counter SET value = value + 1 WHERE one = 1 RETURNING value';
@@ -147,39 +156,49 @@ export function createPostgresSubscriptionStore(sql: PostgresSql): SubscriptionS
       );
     },
 
-    async enqueueNotifications(rows, lease) {
+    async enqueueNotifications(rows, lease, onAdded) {
       if (rows.length === 0) return [];
       const columns = rows.map(outboxValues);
       const column = (i: number) => columns.map((values) => values[i]);
-      const added = await run<{
-        pk: number;
-        tenant: string;
-        subscription_id: string;
-        event_key: string;
-      }>(
-        `INSERT INTO notification_outbox (${OUTBOX_INSERT_COLUMNS})
-         SELECT u.*, $9::text, $10::bigint
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[]) AS u
-         ON CONFLICT (tenant, subscription_id, event_key) DO NOTHING
-         RETURNING pk, tenant, subscription_id, event_key`,
-        [0, 1, 2, 3, 4, 5, 6, 7].map(column).concat([lease.owner, lease.until] as never[]),
-      );
-      // Rows skipped as duplicates return nothing: match the keys back by event.
-      const keys = new Map(
-        added.map((k) => [`${k.tenant} ${k.subscription_id} ${k.event_key}`, Number(k.pk)]),
-      );
-      return rows.flatMap((row) => {
-        const key = keys.get(`${row.tenant} ${row.subscriptionId} ${row.eventKey}`);
-        return key === undefined ? [] : [{ ...row, key, attempts: 0 }];
+      const params = [0, 1, 2, 3, 4, 5, 6, 7]
+        .map(column)
+        .concat([lease.owner, lease.until] as never[]) as PostgresParameter[];
+      const insert = async (tx: Pick<PostgresSql, 'unsafe'>) => {
+        const added = await tx.unsafe<
+          Array<{ pk: number; tenant: string; subscription_id: string; event_key: string }>
+        >(ENQUEUE, params, { prepare: true });
+        // Rows skipped as duplicates return nothing: match the keys back by event.
+        const keys = new Map(
+          added.map((k) => [`${k.tenant} ${k.subscription_id} ${k.event_key}`, Number(k.pk)]),
+        );
+        return rows.flatMap((row): OutboxNotification[] => {
+          const key = keys.get(`${row.tenant} ${row.subscriptionId} ${row.eventKey}`);
+          return key === undefined ? [] : [{ ...row, key, attempts: 0 }];
+        });
+      };
+      if (onAdded === undefined) return insert(sql);
+      // The rows are known (and known to be new: a concurrent insert of the same event waits
+      // on the unique index) before COMMIT returns, which waits for the WAL to reach the
+      // disk: they may be sent meanwhile.
+      return sql.begin(async (tx) => {
+        const added = await insert(tx);
+        if (added.length > 0) onAdded(added);
+        return added;
       });
     },
 
     async claimNotifications(lease, now, limit) {
       const rows = await run<OutboxRow>(
-        `UPDATE notification_outbox SET lease_owner = $1, lease_until = $2
-         WHERE pk IN (SELECT pk FROM notification_outbox
-                      WHERE settled_at IS NULL AND due_at <= $3 AND (lease_until IS NULL OR lease_until < $3)
-                      ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+        // Free rows and rows whose lease ran out, each from its own index (migration 11).
+        `WITH free AS (SELECT pk, due_at FROM notification_outbox
+                       WHERE settled_at IS NULL AND lease_until IS NULL AND due_at <= $3
+                       ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED),
+              expired AS (SELECT pk, due_at FROM notification_outbox
+                          WHERE settled_at IS NULL AND lease_until IS NOT NULL AND lease_until < $3 AND due_at <= $3
+                          ORDER BY lease_until LIMIT $4 FOR UPDATE SKIP LOCKED)
+         UPDATE notification_outbox SET lease_owner = $1, lease_until = $2
+         WHERE pk IN (SELECT pk FROM (SELECT * FROM free UNION ALL SELECT * FROM expired) AS claimable
+                      ORDER BY due_at LIMIT $4)
          RETURNING ${OUTBOX_COLUMNS}`,
         [lease.owner, lease.until, now, limit],
       );
@@ -197,7 +216,9 @@ export function createPostgresSubscriptionStore(sql: PostgresSql): SubscriptionS
     async settleNotifications(keys, at) {
       if (keys.length === 0) return;
       await run(
-        'UPDATE notification_outbox SET settled_at = $1, lease_owner = NULL, lease_until = NULL WHERE pk = ANY($2::bigint[])',
+        // Only the memory of the event is kept (see the SQLite store): the payload goes.
+        `UPDATE notification_outbox SET settled_at = $1, lease_owner = NULL, lease_until = NULL, endpoint = '', body = '', headers = ''
+         WHERE pk = ANY($2::bigint[])`,
         [at, keys],
       );
     },

@@ -1,6 +1,6 @@
 /**
  * SubscriptionStore on SQLite: the `subscriptions`, `subscription_counter` and
- * `notification_outbox` tables (migration 6). better-sqlite3 is synchronous: every method
+ * `notification_outbox` tables (migrations 6 and 10). better-sqlite3 is synchronous: every method
  * is one transaction, finished before it returns.
  */
 import type { Database as SqliteDatabase } from 'better-sqlite3';
@@ -17,6 +17,22 @@ import {
   type OutboxRow,
   type SubscriptionRow,
 } from '../sql/subscription-rows.js';
+
+/**
+ * Leases due rows: free ones (released for a retry) and those whose lease ran out, each
+ * found in its own index (migration 11), oldest due first.
+ */
+export const OUTBOX_CLAIM_SQL = `UPDATE notification_outbox SET lease_owner = @owner, lease_until = @until
+  WHERE pk IN (SELECT pk FROM (
+      SELECT * FROM (SELECT pk, due_at FROM notification_outbox
+                     WHERE settled_at IS NULL AND lease_until IS NULL AND due_at <= @now
+                     ORDER BY due_at LIMIT @limit)
+      UNION ALL
+      SELECT * FROM (SELECT pk, due_at FROM notification_outbox
+                     WHERE settled_at IS NULL AND lease_until IS NOT NULL AND lease_until < @now AND due_at <= @now
+                     ORDER BY lease_until LIMIT @limit))
+    ORDER BY due_at LIMIT @limit)
+  RETURNING ${OUTBOX_COLUMNS}`;
 
 export function createSqliteSubscriptionStore(db: SqliteDatabase): SubscriptionStore {
   const nextVersion = db
@@ -57,25 +73,22 @@ export function createSqliteSubscriptionStore(db: SqliteDatabase): SubscriptionS
   const enqueue = db
     .prepare<unknown[], number>(
       `INSERT INTO notification_outbox (${OUTBOX_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (tenant, subscription_id, event_key) DO NOTHING RETURNING pk`,
+       ON CONFLICT (event_key, tenant, subscription_id) DO NOTHING RETURNING pk`,
     )
     .pluck();
   const claim = db.prepare<
     [{ owner: string; until: number; now: number; limit: number }],
     OutboxRow
-  >(
-    `UPDATE notification_outbox SET lease_owner = @owner, lease_until = @until
-     WHERE pk IN (SELECT pk FROM notification_outbox
-                  WHERE settled_at IS NULL AND due_at <= @now AND (lease_until IS NULL OR lease_until < @now)
-                  ORDER BY due_at LIMIT @limit)
-     RETURNING ${OUTBOX_COLUMNS}`,
-  );
+  >(OUTBOX_CLAIM_SQL);
   // Key lists travel as one JSON array parameter: one prepared statement whatever their length.
   const renew = db.prepare(
     'UPDATE notification_outbox SET lease_until = ? WHERE lease_owner = ? AND pk IN (SELECT value FROM json_each(?))',
   );
+  // A settled row is only the memory of its event (duplicates notify once): its payload goes,
+  // so that minutes of settled rows stay small.
   const settle = db.prepare(
-    'UPDATE notification_outbox SET settled_at = ?, lease_owner = NULL, lease_until = NULL WHERE pk IN (SELECT value FROM json_each(?))',
+    `UPDATE notification_outbox SET settled_at = ?, lease_owner = NULL, lease_until = NULL, endpoint = '', body = '', headers = ''
+     WHERE pk IN (SELECT value FROM json_each(?))`,
   );
   const reschedule = db.prepare(
     'UPDATE notification_outbox SET attempts = ?, due_at = ?, lease_owner = NULL, lease_until = NULL WHERE pk = ?',

@@ -93,12 +93,18 @@ export interface SubscriptionStore {
   recordDeliveries(reports: readonly DeliveryReport[]): Promise<void>;
 
   /**
-   * Adds notifications leased to `lease.owner`, in one transaction. Returns those added;
-   * one whose (tenant, subscriptionId, eventKey) exists already is skipped.
+   * Adds notifications leased to `lease.owner`, in one transaction. Returns those added,
+   * once committed; one whose (tenant, subscriptionId, eventKey) exists already is skipped.
+   *
+   * A store whose commit waits for the disk (PostgreSQL) may call `onAdded` with the same
+   * rows as soon as they are known to be new, before the commit: the caller may send them
+   * then, but must write nothing about them until the returned promise resolves (before the
+   * commit they are invisible to other statements), and if it rejects, they do not exist.
    */
   enqueueNotifications(
     rows: readonly NewOutboxNotification[],
     lease: Lease,
+    onAdded?: (added: OutboxNotification[]) => void,
   ): Promise<OutboxNotification[]>;
   /** Leases up to `limit` unsettled rows due at `now` whose lease ran out, oldest due first. */
   claimNotifications(lease: Lease, now: number, limit: number): Promise<OutboxNotification[]>;

@@ -76,6 +76,7 @@ const settings = {
   timeoutMs: 1_000,
   concurrencyPerEndpoint: 1,
   maxQueuedPerEndpoint: 10,
+  maxHeld: 1_000,
   overflowDelayMs: 1_000,
   retry: { baseMs: 10, maxMs: 100, maxAttempts: 3 },
   leaseMs: 30_000,
@@ -139,6 +140,94 @@ describe('createNotificationDelivery', () => {
     assert.deepEqual(batches, [10, 10, 10]);
     await d.idle();
     assert.equal(writes.settled.length, 25);
+    await d.stop();
+  });
+
+  it('claims no more rows than memory may hold', async () => {
+    const { store } = fakeStore();
+    const limits: number[] = [];
+    let next = 100;
+    const claiming = new Proxy(store, {
+      get(target, name) {
+        if (name === 'claimNotifications')
+          return async (_lease: unknown, _now: number, limit: number) => {
+            limits.push(limit);
+            return Array.from({ length: limit }, () => row(next++, 'http://other.example/n'));
+          };
+        if (name === 'renewLeases') return async () => undefined;
+        return target[name as keyof SubscriptionStore];
+      },
+    });
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const s = sender(async () => (await held, { ok: true }));
+    const endpoint: SubscriptionEndpoint = {
+      uri: 'http://slow.example/n',
+      accept: 'application/json',
+    };
+    const d = createNotificationDelivery({
+      store: claiming,
+      senders: [s.sender],
+      clock: () => new Date(),
+      log: { warn: () => undefined, debug: () => undefined },
+      owner: 'test',
+      settings: { ...settings, maxQueuedPerEndpoint: 100, maxHeld: 25 },
+      endpointOf: () => endpoint,
+    });
+    d.accept(Array.from({ length: 7 }, (_, i) => row(i + 1)));
+    await d.poll();
+    // 7 held: room for 18, claimed 10 then 8; a full memory claims nothing.
+    assert.deepEqual(limits, [10, 8]);
+    await d.poll();
+    assert.deepEqual(limits, [10, 8]);
+    release();
+    await d.idle();
+    await d.stop();
+  });
+
+  it('sends a row accepted before its insert committed at once, and writes its outcome after the commit', async () => {
+    const { store, writes } = fakeStore();
+    const s = sender(async () => ({ ok: true }));
+    const endpoint: SubscriptionEndpoint = {
+      uri: 'http://fast.example/n',
+      accept: 'application/json',
+    };
+    const d = delivery({ store, sender: s.sender, endpointOf: () => endpoint });
+    let commit: () => void = () => undefined;
+    const committed = new Promise<void>((resolve) => (commit = resolve));
+    d.accept([row(1)], committed);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(s.sent.length, 1);
+    await d.flush();
+    assert.equal(writes.settled.length + writes.reports.length, 0);
+    commit();
+    await d.idle();
+    assert.deepEqual(writes.settled, [1]);
+    assert.equal(writes.reports[0]?.sent, 1);
+    await d.stop();
+  });
+
+  it('writes nothing about rows whose insert failed to commit', async () => {
+    const { store, writes } = fakeStore();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const s = sender(async () => (await held, { ok: true }));
+    const endpoint: SubscriptionEndpoint = {
+      uri: 'http://slow.example/n',
+      accept: 'application/json',
+    };
+    const d = delivery({ store, sender: s.sender, endpointOf: () => endpoint });
+    const failed = Promise.reject(new Error('commit failed'));
+    failed.catch(() => undefined);
+    // One in flight, ten queued, one beyond the queue (sent back to the outbox, were it there).
+    d.accept(
+      Array.from({ length: 12 }, (_, i) => row(i + 1)),
+      failed,
+    );
+    release();
+    await d.idle();
+    assert.equal(s.sent.length, 11);
+    assert.deepEqual(writes, { settled: [], rescheduled: [], reports: [] });
     await d.stop();
   });
 

@@ -22,6 +22,7 @@ import { retryDelayMs, type RetryPolicy } from '../../ngsi-ld/subscription/retry
 import type { SubscriptionEndpoint } from '../../ngsi-ld/subscription/subscription.js';
 import type { DeliveryOutcome, NotificationSender } from '../ports/notification-sender.port.js';
 import type { OutboxNotification, SubscriptionStore } from '../ports/subscription-store.port.js';
+import { FifoQueue } from '../fifo-queue.js';
 import { createDeliveryOutcomes } from './delivery-outcomes.js';
 
 export interface DeliverySettings {
@@ -31,6 +32,8 @@ export interface DeliverySettings {
   concurrencyPerEndpoint: number;
   /** Notifications waiting in memory per endpoint; more go back to the outbox for later. */
   maxQueuedPerEndpoint: number;
+  /** Notifications held in memory (waiting or in flight) at most before a poll claims more. */
+  maxHeld: number;
   /** How long a notification sent back to the outbox by a full queue waits. */
   overflowDelayMs: number;
   retry: RetryPolicy;
@@ -59,8 +62,13 @@ export interface NotificationDeliveryDeps {
 }
 
 export interface NotificationDelivery {
-  /** Rows leased to this instance, to send now (in order per endpoint). */
-  accept(rows: readonly OutboxNotification[]): void;
+  /**
+   * Rows leased to this instance, to send now (in order per endpoint). With `committed`,
+   * their insert is still committing (SubscriptionStore.enqueueNotifications): they are sent
+   * at once, but nothing about them is written before it resolves, and nothing at all if it
+   * rejects.
+   */
+  accept(rows: readonly OutboxNotification[], committed?: Promise<void>): void;
   /** Claims due rows from the outbox and renews held leases. */
   poll(): Promise<void>;
   /** Writes pending outcomes now. */
@@ -72,7 +80,7 @@ export interface NotificationDelivery {
 }
 
 interface EndpointQueue {
-  waiting: OutboxNotification[];
+  waiting: FifoQueue<OutboxNotification>;
   active: number;
 }
 
@@ -98,6 +106,10 @@ export function createNotificationDelivery(deps: NotificationDeliveryDeps): Noti
   const queues = new Map<string, EndpointQueue>();
   /** Rows held in memory (waiting or in flight), by key. */
   const held = new Map<number, OutboxNotification>();
+  /** The commits still under way of rows accepted before them, by key. */
+  const uncommitted = new Map<number, Promise<void>>();
+  /** Outcome writes waiting for a commit. */
+  let awaitingCommit = 0;
   const outcomes = createDeliveryOutcomes({
     store,
     clock,
@@ -112,7 +124,18 @@ export function createNotificationDelivery(deps: NotificationDeliveryDeps): Noti
   /** Whole milliseconds from now (due times are integers in the outbox). */
   const dueIn = (ms: number) => clock().getTime() + Math.ceil(ms);
 
-  function accept(rows: readonly OutboxNotification[]): void {
+  function accept(rows: readonly OutboxNotification[], committed?: Promise<void>): void {
+    if (committed !== undefined) {
+      for (const row of rows) uncommitted.set(row.key, committed);
+      // Forgotten once committed; a failed commit stays known until each row is done with.
+      committed.then(
+        () => {
+          for (const row of rows)
+            if (uncommitted.get(row.key) === committed) uncommitted.delete(row.key);
+        },
+        () => undefined,
+      );
+    }
     for (const row of rows) {
       if (stopped || held.has(row.key)) continue;
       const endpoint = deps.endpointOf(row.tenant, row.subscriptionId);
@@ -121,15 +144,15 @@ export function createNotificationDelivery(deps: NotificationDeliveryDeps): Noti
         continue;
       }
       let queue = queues.get(endpoint.uri);
-      if (queue === undefined) queues.set(endpoint.uri, (queue = { waiting: [], active: 0 }));
+      if (queue === undefined)
+        queues.set(endpoint.uri, (queue = { waiting: new FifoQueue(), active: 0 }));
       if (queue.waiting.length >= settings.maxQueuedPerEndpoint) {
         // The endpoint is behind: the row waits in the outbox, not in memory, and is
         // claimed again by a later poll (not a retry: the attempt count stays).
-        outcomes.reschedule({
-          key: row.key,
-          attempts: row.attempts,
-          dueAt: dueIn(settings.overflowDelayMs),
-        });
+        const dueAt = dueIn(settings.overflowDelayMs);
+        afterCommit(row, () =>
+          outcomes.reschedule({ key: row.key, attempts: row.attempts, dueAt }),
+        );
         continue;
       }
       held.set(row.key, row);
@@ -152,19 +175,50 @@ export function createNotificationDelivery(deps: NotificationDeliveryDeps): Noti
     }
   }
 
+  /** Runs `write` once the row's insert has committed; never if that failed. */
+  function afterCommit(row: OutboxNotification, write: () => void): void {
+    const committed = uncommitted.get(row.key);
+    if (committed === undefined) return write();
+    awaitingCommit += 1;
+    committed
+      .then(write, () => uncommitted.delete(row.key))
+      .finally(() => {
+        awaitingCommit -= 1;
+        checkIdle();
+      });
+  }
+
+  /** Whether the row exists: its insert has committed (at once when it had already). */
+  async function isCommitted(row: OutboxNotification): Promise<boolean> {
+    const committed = uncommitted.get(row.key);
+    return (
+      committed === undefined ||
+      committed.then(
+        () => true,
+        () => false,
+      )
+    );
+  }
+
   /** Deleted, paused or expired since the row was made: settled unsent, not counted. */
   function drop(row: OutboxNotification): void {
     log.debug(
       { subscriptionId: row.subscriptionId, key: row.key },
       'Dropping a notification of a subscription no longer active',
     );
-    outcomes.settle(row.key);
+    afterCommit(row, () => outcomes.settle(row.key));
   }
 
   async function deliver(row: OutboxNotification): Promise<void> {
     const endpoint = deps.endpointOf(row.tenant, row.subscriptionId);
     if (endpoint === undefined) return drop(row);
     const outcome = await send(row, endpoint);
+    // Sent before its row committed: a failed commit leaves nothing to write about (the
+    // change is handled again, and the notification sent again).
+    if (!(await isCommitted(row))) {
+      uncommitted.delete(row.key);
+      return;
+    }
     if (stopped) return;
     const now = clock();
     outcomes.record(row, outcome, now.toISOString());
@@ -231,7 +285,7 @@ export function createNotificationDelivery(deps: NotificationDeliveryDeps): Noti
   }
 
   function isIdle(): boolean {
-    return held.size === 0 && outcomes.isEmpty();
+    return held.size === 0 && awaitingCommit === 0 && outcomes.isEmpty();
   }
 
   function checkIdle(): void {
@@ -251,11 +305,17 @@ export function createNotificationDelivery(deps: NotificationDeliveryDeps): Noti
         await store.renewLeases([...held.keys()], { owner, until });
       }
       // A backlog (a receiver that was behind, a restart) is claimed a batch after another
-      // while there is room, not one batch per poll.
+      // while there is room, not one batch per poll; never more than memory may hold (rows
+      // claimed only to be sent back would cost two writes each), and with a pause for I/O
+      // between batches (the store may answer synchronously: without it, no send could
+      // complete while a poll runs).
       for (let batch = 0; batch < MAX_CLAIMS_PER_POLL && !stopped; batch++) {
-        const claimed = await store.claimNotifications({ owner, until }, now, settings.claimBatch);
+        const limit = Math.min(settings.claimBatch, settings.maxHeld - held.size);
+        if (limit <= 0) break;
+        const claimed = await store.claimNotifications({ owner, until }, now, limit);
         accept(claimed);
-        if (claimed.length < settings.claimBatch) break;
+        if (claimed.length < limit) break;
+        await new Promise((resolve) => setImmediate(resolve));
       }
     },
 
@@ -273,10 +333,13 @@ export function createNotificationDelivery(deps: NotificationDeliveryDeps): Noti
       // Rows not started yet go back to the outbox at once (due now) for whoever runs next.
       const now = clock().getTime();
       for (const queue of queues.values())
-        for (const row of queue.waiting.splice(0)) {
+        for (const row of queue.waiting.take(queue.waiting.length)) {
           held.delete(row.key);
-          outcomes.reschedule({ key: row.key, attempts: row.attempts, dueAt: now });
+          afterCommit(row, () =>
+            outcomes.reschedule({ key: row.key, attempts: row.attempts, dueAt: now }),
+          );
         }
+      await Promise.allSettled(new Set(uncommitted.values()));
       await outcomes.flush();
       outcomes.stop();
       for (const resolve of idleWaiters.splice(0)) resolve();

@@ -1,21 +1,60 @@
 /**
  * The consumer of the change bus (group `notifications`): for each committed entity change
  * it asks the index for the subscriptions that could care, runs the exact test
- * (shouldNotify) and throttling on those only, renders one Notification per subscription,
- * writes the notifications of a batch of changes to the outbox in one transaction and hands
- * them to delivery straight from memory. The changes are settled (the handler resolves)
- * only once the outbox rows are committed; a change delivered twice produces its
+ * (shouldNotify) and throttling on those only, renders one Notification per subscription
+ * (the entity once for all the subscriptions that render it alike),
+ * writes the notifications of a batch of changes to the outbox (in a few transactions) and
+ * hands them to delivery straight from memory. The changes are settled (the handler
+ * resolves) only once the outbox rows are committed; a change delivered twice produces its
  * notifications once (the outbox is unique per subscription and change seq).
  */
 import { randomUUID } from 'node:crypto';
 import { describeEntityChange } from '../../ngsi-ld/change/entity-change-events.js';
 import type { CompiledSubscription } from '../../ngsi-ld/subscription/compiled-subscription.js';
-import { renderChangedEntity } from '../../ngsi-ld/subscription/notified-entity.js';
+import {
+  renderChangedEntity,
+  type ChangeToNotify,
+} from '../../ngsi-ld/subscription/notified-entity.js';
+import type { JsonLdContext } from '../../ngsi-ld/context/json-ld-context.js';
 import { shouldNotify } from '../../ngsi-ld/subscription/subscription-matcher.js';
 import type { EntityChange } from '../ports/change-log.port.js';
 import type { NewOutboxNotification } from '../ports/subscription-store.port.js';
 import type { NotificationOutbox } from './notification-outbox.js';
 import type { SubscriptionRegistry } from './subscription-registry.js';
+
+/**
+ * What rendering a change for a subscription depends on besides the change and the
+ * @context: subscriptions that agree on it share one rendering (ten subscriptions of one
+ * entity, alike but for their endpoints, render it once).
+ */
+const renderKeys = new WeakMap<CompiledSubscription, string>();
+
+function renderKeyOf(compiled: CompiledSubscription): string {
+  let key = renderKeys.get(compiled);
+  if (key === undefined) {
+    const { showChanges, endpoint } = compiled.subscription.notification;
+    key = JSON.stringify([compiled.render, showChanges, compiled.showsDeletions, endpoint.accept]);
+    renderKeys.set(compiled, key);
+  }
+  return key;
+}
+
+/** The renderings of one change, each made once per render key and @context. */
+function renderingsOf(change: ChangeToNotify) {
+  const made = new Map<string, Array<{ context: JsonLdContext; data: unknown }>>();
+  return {
+    of(compiled: CompiledSubscription, context: JsonLdContext): unknown {
+      const key = renderKeyOf(compiled);
+      let alike = made.get(key);
+      if (alike === undefined) made.set(key, (alike = []));
+      const found = alike.find((rendering) => rendering.context === context);
+      if (found !== undefined) return found.data;
+      const data = renderChangedEntity(compiled, change, context);
+      alike.push({ context, data });
+      return data;
+    },
+  };
+}
 
 export interface NotificationDispatcherDeps {
   registry: SubscriptionRegistry;
@@ -66,6 +105,12 @@ export function createNotificationDispatcher(
     if (candidates.size === 0) return [];
     const nowMs = now.getTime();
     const rows: NewOutboxNotification[] = [];
+    const rendered = renderingsOf({
+      previous: change.previous,
+      current: change.current,
+      at: change.at,
+      events,
+    });
     for (const compiled of candidates) {
       // Filters test the state after the change, or the last one of a deleted entity.
       if (!shouldNotify(compiled, events, entity, now)) continue;
@@ -74,14 +119,8 @@ export function createNotificationDispatcher(
         if (sending.has(throttleKey(compiled)) || throttled(compiled, nowMs)) continue;
         sending.set(throttleKey(compiled), compiled);
       }
-      const context = await registry.contextOf(compiled);
-      const data = [
-        renderChangedEntity(
-          compiled,
-          { previous: change.previous, current: change.current, at: change.at, events },
-          context,
-        ),
-      ];
+      const context = registry.resolvedContextOf(compiled) ?? (await registry.contextOf(compiled));
+      const data = [rendered.of(compiled, context)];
       rows.push(
         outbox.notificationRow(compiled, data, context, {
           eventKey: `c${change.seq}`,
@@ -99,7 +138,6 @@ export function createNotificationDispatcher(
     const rows: NewOutboxNotification[] = [];
     for (const change of changes) rows.push(...(await notificationsOf(change, now, sending)));
     if (lastSent.size > registry.size + 100) forgetDeleted();
-    // One outbox transaction for the whole batch of changes.
     await outbox.enqueue(rows);
     // Only once written: a change handled again after a failure is not throttled by itself.
     for (const key of sending.keys()) lastSent.set(key, now.getTime());

@@ -49,6 +49,8 @@ export interface SubscriptionRegistry {
   periodic(): CompiledSubscription[];
   /** The context notifications of this subscription are compacted with. */
   contextOf(compiled: CompiledSubscription): Promise<JsonLdContext>;
+  /** The same, when it is resolved already (no promise to wait for: the common case). */
+  resolvedContextOf(compiled: CompiledSubscription): JsonLdContext | undefined;
   /** Loads what other instances changed since the last look; cheap when nothing did. */
   refresh(): Promise<void>;
   /**
@@ -130,6 +132,8 @@ export function createSubscriptionRegistry(deps: {
     candidates: (tenant, entityId, types, attrs) =>
       index.candidates(tenant, entityId, types, attrs),
     periodic: () => [...periodic.values()],
+    resolvedContextOf: (compiled) =>
+      entries.get(keyOf(compiled.tenant, compiled.subscription.id))?.context,
     async contextOf(compiled) {
       const entry = entries.get(keyOf(compiled.tenant, compiled.subscription.id));
       if (entry?.context) return entry.context;

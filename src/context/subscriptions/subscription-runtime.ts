@@ -27,8 +27,8 @@ const PURGE_CHUNKS_PER_TICK = 20;
 /** The change-bus consumer group of notifications. */
 export const NOTIFICATIONS_GROUP = 'notifications';
 /**
- * Changes handled together, their notifications written in one outbox transaction: under
- * load the changes that arrive while one transaction commits share the next one.
+ * Changes handled together, their notifications written to the outbox together: under
+ * load the changes that arrive while one batch commits share the next one.
  */
 const NOTIFICATION_BATCH = 64;
 
@@ -61,9 +61,11 @@ export function notificationSettings(
   return {
     timeoutMs: input.timeoutMs,
     concurrencyPerEndpoint: input.concurrencyPerEndpoint,
-    // A burst of a few seconds at 1,000 notifications/s to one receiver stays in memory; a
-    // receiver further behind gets the rest from the outbox (at the next poll, 1 s).
-    maxQueuedPerEndpoint: Math.max(5_000, 50 * input.concurrencyPerEndpoint),
+    // A burst of a few seconds at 5,000 notifications/s to one receiver stays in memory
+    // (about 1.5 KB a row); a receiver further behind gets the rest from the outbox (at the
+    // next poll, 1 s), each row then costing two more writes and a read.
+    maxQueuedPerEndpoint: Math.max(20_000, 50 * input.concurrencyPerEndpoint),
+    maxHeld: Math.max(50_000, 100 * input.concurrencyPerEndpoint),
     overflowDelayMs: 1_000,
     retry,
     leaseMs: Math.max(30_000, 3 * input.timeoutMs),

@@ -201,7 +201,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     key: 'notificationConnectionsPerOrigin',
     env: 'CIVIS_NOTIFICATION_CONNECTIONS_PER_ORIGIN',
     kind: 'positiveInt',
-    default: 16,
+    default: 64,
     description: 'HTTP notifications in flight to one receiver (scheme, host, port) at a time',
   },
   {
@@ -215,7 +215,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     key: 'notificationConcurrencyPerEndpoint',
     env: 'CIVIS_NOTIFICATION_CONCURRENCY_PER_ENDPOINT',
     kind: 'positiveInt',
-    default: 8,
+    default: 64,
     description: 'Notifications in flight to one subscription endpoint URI at a time',
   },
   {
