@@ -255,6 +255,11 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
           inFlight -= batch.length;
           wakeWaiters();
         }
+        // A synchronous store (better-sqlite3) resolves a write in microtasks only: without
+        // a turn of the event loop between batches, a saturated queue kept sockets, timers
+        // and queries waiting for as long as it stayed full (stalls of tens of seconds,
+        // MQTT CONNECTs timing out).
+        await nextTurn();
       }
     }
   }
@@ -355,4 +360,8 @@ function rounds(batch: Pending[]): Pending[][] {
     (result[round] ??= []).push(pending);
   }
   return result;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
