@@ -5,6 +5,7 @@
  * id race on the unique key; the loser is run again from the start, when the row exists
  * and is locked, so `apply` sees it (the mutations are pure, re-running them is safe).
  */
+import type postgres from 'postgres';
 import type { EntityChange } from '../../context/ports/change-log.port.js';
 import type {
   EntityMutation,
@@ -22,12 +23,14 @@ import {
   renderSummaryStatements,
   type SummaryRows,
 } from '../sql/store-summaries.js';
-import type { PostgresChangeLog } from './postgres-change-log.js';
+import { CHANGE_SEQUENCE, type PostgresChangeLog } from './postgres-change-log.js';
 import type { PostgresParameter, PostgresSql } from './postgres-database.js';
 import { createPostgresCandidateReaders } from './postgres-candidate-reader.js';
 import { postgresDialect } from './postgres-dialect.js';
 import type { PostgresHistoryWriter } from './postgres-history-writer.js';
-import { writeEntities } from './postgres-entity-writer.js';
+import { EntityWriteBatch } from './postgres-entity-writer.js';
+import { runCopies } from './postgres-copy.js';
+import type { EntityRow } from '../sql/history-rows.js';
 import { createStatisticsKeeper } from './postgres-statistics.js';
 
 /** unique_violation (a concurrent create of the same id) and deadlock_detected. */
@@ -35,6 +38,33 @@ const RETRYABLE = new Set(['23505', '40P01']);
 const MAX_ATTEMPTS = 5;
 /** Statement texts of queries prepared at most (see `all`). */
 export const MAX_PREPARED_TEXTS = 200;
+
+/**
+ * Numbers for a batch's new rows, in one statement: entity keys and change-log sequence
+ * numbers (in order: keys follow creation order, seqs the order of the changes), and the
+ * subscriptions' version the changes are logged against (EntityChange).
+ */
+async function reserveNumbers(
+  tx: postgres.TransactionSql,
+  entities: number,
+  changes: number,
+): Promise<{ entityPks: number[]; changeSeqs: number[]; subscriptionsVersion: number | null }> {
+  const [row] = await tx.unsafe<
+    Array<{ entity_pks: string[]; change_seqs: string[]; version: string | null }>
+  >(
+    `SELECT ARRAY(SELECT nextval('entities_pk_seq') FROM generate_series(1, $1::int) ORDER BY 1)::text[] AS entity_pks,
+       ARRAY(SELECT nextval('${CHANGE_SEQUENCE}') FROM generate_series(1, $2::int) ORDER BY 1)::text[] AS change_seqs,
+       (SELECT value FROM subscription_counter WHERE one = 1)::text AS version`,
+    [entities, changes],
+    { prepare: true },
+  );
+  return {
+    entityPks: (row?.entity_pks ?? []).map(Number),
+    changeSeqs: (row?.change_seqs ?? []).map(Number),
+    subscriptionsVersion:
+      row?.version === null || row?.version === undefined ? null : Number(row.version),
+  };
+}
 
 function isRetryable(error: unknown): boolean {
   return (
@@ -97,19 +127,35 @@ export function createPostgresEntityStore(
       );
       const plan = planMutations(loaded, mutations);
       const unsequenced = changeLog.changesOf(tenant, plan.writes);
-      // The entity rows, the change log and the history are written side by side: their
-      // statements share round trips (the driver pipelines them on the connection).
-      const [, changes] = await Promise.all([
-        writeEntities(tx, tenant, plan.writes),
-        changeLog.record(tx, unsequenced),
-        historyRows === undefined
-          ? undefined
-          : history?.append(tx, unsequenced, { tenant, rows: historyRows }),
+      const entities = new EntityWriteBatch(plan.writes);
+      const historyBatch = historyRows && history?.batch(unsequenced);
+      await historyBatch?.ensurePartitions(tx);
+      // Phase 1, one round trip: deletions and updates, the numbers of the new rows, the
+      // history's entity rows (the driver pipelines statements on the connection).
+      const [numbers, saved] = await Promise.all([
+        reserveNumbers(tx, entities.inserts.length, unsequenced.length),
+        historyBatch?.saveEntities(tx, tenant, historyRows as Map<string, EntityRow>),
+        ...entities.statements(tx),
       ]);
+      entities.assignKeys(numbers.entityPks);
+      const logged = changeLog.record(unsequenced, {
+        seqs: numbers.changeSeqs,
+        subscriptionsVersion: numbers.subscriptionsVersion,
+      });
+      // Phase 2: the small index tables, sent ahead of the copies; phase 3: the copies,
+      // one after another (a COPY holds the connection).
+      const indexed = Promise.all([saved?.pending, ...entities.indexStatements(tx, tenant)]);
+      indexed.catch(() => undefined); // awaited below; a failed copy must not leave it unhandled
+      await runCopies(tx, [
+        ...entities.copies(tenant),
+        ...logged.copy,
+        ...(historyBatch?.copies() ?? []),
+      ]);
+      await indexed;
       if (createTenant && plan.writes.length > 0 && tenant !== DEFAULT_TENANT) {
         await tx.unsafe('INSERT INTO tenants (name) VALUES ($1) ON CONFLICT DO NOTHING', [tenant]);
       }
-      return { results: plan.results, written: plan.writes.length, changes };
+      return { results: plan.results, written: plan.writes.length, changes: logged.changes };
     }) as Promise<{ results: MutationResult<R>[]; written: number; changes: EntityChange[] }>;
   }
 

@@ -1,8 +1,9 @@
 /**
  * Writes the attribute history on PostgreSQL inside a caller's transaction, in a fixed
- * number of statements whatever the number of instances (arrays expanded with `unnest`):
- * the entity store calls `append` in the transaction of the entity changes it records
- * (temporal.md §5), the history store calls `saveEntities`/`record` for the temporal API.
+ * number of statements whatever the number of instances (arrays expanded with `unnest`,
+ * new instances copied with COPY): the entity store writes a `batch` in the transaction of
+ * the entity changes it records (temporal.md §5), the history store calls
+ * `saveEntities`/`record` for the temporal API.
  */
 import type postgres from 'postgres';
 import type { UnsequencedChange } from '../sql/change-rows.js';
@@ -18,8 +19,10 @@ import {
   HISTORY_COLUMNS,
   historyRow,
   type EntityRow,
+  type HistoryRow,
   type RecordedInstance,
 } from '../sql/history-rows.js';
+import { copyField, copyLines, runCopies, type CopyJob } from './postgres-copy.js';
 import type { PostgresParameter } from './postgres-database.js';
 import { jsonRows } from './postgres-json-rows.js';
 import type { HistoryPartitions } from './postgres-history-partitions.js';
@@ -46,14 +49,12 @@ export interface PostgresHistoryWriter {
    */
   lockEntities(tx: Tx, tenant: string, ids: readonly string[]): Promise<Map<string, EntityRow>>;
   /**
-   * Records what entity changes of this transaction did to their attributes; `locked`: the
-   * rows lockEntities returned for the tenant.
+   * What the changes of a mutation batch (of one tenant) add to the history, written in the
+   * phases of the entity store's transaction (HistoryBatch); undefined when nothing.
    */
-  append(
-    tx: Tx,
-    changes: readonly UnsequencedChange[],
-    locked?: { tenant: string; rows: ReadonlyMap<string, EntityRow> },
-  ): Promise<void>;
+  batch(changes: readonly UnsequencedChange[]): HistoryBatch | undefined;
+  /** Records what entity changes (of any tenants) did to their attributes, all phases at once. */
+  append(tx: Tx, changes: readonly UnsequencedChange[]): Promise<void>;
   /** Applies writes in order (ids may repeat), creating missing entities; rows by id. */
   saveEntities(
     tx: Tx,
@@ -64,10 +65,46 @@ export interface PostgresHistoryWriter {
   registerTenant(tx: Tx, tenant: string): Promise<void>;
 }
 
+/**
+ * The history of one mutation batch: `ensurePartitions` before the transaction's other
+ * statements (it may run a savepoint), `saveEntities` with them (the `history_entities`
+ * rows; `pending` settles with its last statements), then the rows to copy.
+ */
+export interface HistoryBatch {
+  ensurePartitions(tx: Tx): Promise<void>;
+  saveEntities(
+    tx: Tx,
+    tenant: string,
+    /** The rows lockEntities returned for the batch's ids, when the caller took the locks. */
+    locked?: ReadonlyMap<string, EntityRow>,
+  ): Promise<{ pending: Promise<unknown> }>;
+  copies(): CopyJob[];
+}
+
 const ENTITY_COLUMNS = 'pk, id, types, scope, created_at, modified_at';
 
 /** attr_history rows (HistoryRow) and their position, for json_to_recordset. */
 const HISTORY_ROW_COLUMNS = [...HISTORY_COLUMNS, 'ord'];
+
+/** Columns of a copied history row: `pk` comes from the column's default (the sequence). */
+const COPIED_COLUMNS = HISTORY_COLUMNS.filter((column) => column !== 'pk');
+const PK_INDEX = HISTORY_COLUMNS.indexOf('pk');
+
+/** attr_history rows without their `pk`, in COPY's text format. */
+function historyCopy(rows: readonly HistoryRow[]): CopyJob {
+  return {
+    table: 'attr_history',
+    columns: COPIED_COLUMNS,
+    text: () =>
+      copyLines(
+        rows.map((row) => {
+          let line = copyField(row[0]);
+          for (let i = 1; i < row.length; i++) if (i !== PK_INDEX) line += '\t' + copyField(row[i]);
+          return line;
+        }),
+      ),
+  };
+}
 
 function run<T extends readonly object[] = postgres.Row[]>(
   tx: Tx,
@@ -238,53 +275,86 @@ export function createPostgresHistoryWriter(
       tx,
       rows.map((row) => row[2]),
     );
-    await run(
-      tx,
-      `INSERT INTO attr_history (entity_pk, attr, ts, pk, dataset, observed_at, created_at, modified_at, deleted_at, vclass, num, txt, vkey, doc)
-       SELECT u.entity_pk, u.attr, u.ts, CASE WHEN u.pk = 0 THEN nextval('attr_history_pk') ELSE u.pk END,
-         u.dataset, u.observed_at, u.created_at, u.modified_at, u.deleted_at, u.vclass, u.num, u.txt, u.vkey, u.doc
-       FROM json_to_recordset($1::text::json) AS u(entity_pk bigint, attr text, ts bigint, pk bigint, dataset text,
-         observed_at bigint, created_at bigint, modified_at bigint, deleted_at bigint, vclass smallint,
-         num float8, txt text, vkey text, doc text, ord integer)
-       ORDER BY u.ord`,
-      [
-        jsonRows(
-          HISTORY_ROW_COLUMNS,
-          rows.map((row, i) => [...row, i]),
-        ),
-      ],
-    );
+    if (rows.every((row) => row[PK_INDEX] === 0)) await runCopies(tx, [historyCopy(rows)]);
+    else
+      await run(
+        tx,
+        `INSERT INTO attr_history (entity_pk, attr, ts, pk, dataset, observed_at, created_at, modified_at, deleted_at, vclass, num, txt, vkey, doc)
+         SELECT u.entity_pk, u.attr, u.ts, CASE WHEN u.pk = 0 THEN nextval('attr_history_pk') ELSE u.pk END,
+           u.dataset, u.observed_at, u.created_at, u.modified_at, u.deleted_at, u.vclass, u.num, u.txt, u.vkey, u.doc
+         FROM json_to_recordset($1::text::json) AS u(entity_pk bigint, attr text, ts bigint, pk bigint, dataset text,
+           observed_at bigint, created_at bigint, modified_at bigint, deleted_at bigint, vclass smallint,
+           num float8, txt text, vkey text, doc text, ord integer)
+         ORDER BY u.ord`,
+        [
+          jsonRows(
+            HISTORY_ROW_COLUMNS,
+            rows.map((row, i) => [...row, i]),
+          ),
+        ],
+      );
     // Counted before the commit: a check that comes too early only runs again later.
     statistics?.noteWrites(rows.length);
   }
 
+  function batch(changes: readonly UnsequencedChange[]): HistoryBatch | undefined {
+    const recorded = changes
+      .map((change) => ({ change, instances: changeInstances(change) }))
+      .filter(({ change, instances }) => instances.length > 0 || change.current !== null);
+    if (recorded.length === 0) return undefined;
+    // Built now, numbered with their entity's key once saveEntities knows it.
+    const rows = recorded.map(({ instances }) =>
+      instances.map((instance) => historyRow(0, 0, instance)),
+    );
+    let saved: Map<string, SavedEntityRow> | undefined;
+    return {
+      ensurePartitions: (tx) =>
+        partitions.ensure(
+          tx,
+          rows.flatMap((list) => list.map((row) => row[2])),
+        ),
+      async saveEntities(tx, tenant, locked) {
+        const result = await saveEntitiesPipelined(
+          tx,
+          tenant,
+          recorded.map(({ change }) => ({ id: change.entityId, write: feedStateWrite(change) })),
+          locked,
+        );
+        saved = result.rows;
+        return { pending: result.pending };
+      },
+      copies() {
+        const all: HistoryRow[] = [];
+        recorded.forEach(({ change }, i) => {
+          const entityPk = (saved?.get(change.entityId) as SavedEntityRow).pk;
+          for (const row of rows[i] as HistoryRow[]) {
+            row[0] = entityPk;
+            all.push(row);
+          }
+        });
+        if (all.length === 0) return [];
+        // Counted before the commit: a check that comes too early only runs again later.
+        statistics?.noteWrites(all.length);
+        return [historyCopy(all)];
+      },
+    };
+  }
+
   return {
     lockEntities,
-    async append(tx, changes, locked) {
+    batch,
+    async append(tx, changes) {
       const byTenant = new Map<string, UnsequencedChange[]>();
       for (const change of changes)
         byTenant.set(change.tenant, [...(byTenant.get(change.tenant) ?? []), change]);
       for (const [tenant, list] of byTenant) {
-        const recorded = list
-          .map((change) => ({ change, instances: changeInstances(change) }))
-          .filter(({ change, instances }) => instances.length > 0 || change.current !== null);
-        if (recorded.length === 0) continue;
-        const { rows, pending } = await saveEntitiesPipelined(
-          tx,
-          tenant,
-          recorded.map(({ change }) => ({ id: change.entityId, write: feedStateWrite(change) })),
-          locked?.tenant === tenant ? locked.rows : undefined,
-        );
-        await Promise.all([
-          pending,
-          record(
-            tx,
-            recorded.map(({ change, instances }) => ({
-              entityPk: (rows.get(change.entityId) as EntityRow).pk,
-              instances,
-            })),
-          ),
-        ]);
+        const written = batch(list);
+        if (written === undefined) continue;
+        await written.ensurePartitions(tx);
+        await (
+          await written.saveEntities(tx, tenant)
+        ).pending;
+        await runCopies(tx, written.copies());
       }
     },
     saveEntities,

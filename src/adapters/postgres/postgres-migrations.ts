@@ -116,4 +116,11 @@ export const POSTGRES_MIGRATIONS: readonly SqlMigration[] = [
   },
   DEVICE_MIGRATION,
   REJECTION_MIGRATION,
+  {
+    version: 10,
+    name: 'history-numbers-by-default',
+    // New history instances are copied (postgres-copy.ts) without their number: COPY takes
+    // it from the column's default, in row order, as the INSERT took nextval per row.
+    statements: [`ALTER TABLE attr_history ALTER COLUMN pk SET DEFAULT nextval('attr_history_pk')`],
+  },
 ];
