@@ -26,10 +26,6 @@ import {
 import type { EntityWrite } from '../sql/mutation-plan.js';
 import { copyField, copyLines, copyText, type CopyJob } from './postgres-copy.js';
 import type { PostgresParameter } from './postgres-database.js';
-import { jsonRows } from './postgres-json-rows.js';
-
-/** Entity rows for json_to_recordset. */
-const UPDATED_ROW_COLUMNS = ['pk', 'doc', 'created_at', 'modified_at'];
 
 type Tx = postgres.TransactionSql;
 
@@ -141,19 +137,34 @@ function deleteByEntity(tx: Tx, table: string, pks: number[]): Array<Promise<unk
   return [run(tx, `DELETE FROM ${table} WHERE entity_pk = ANY($1::bigint[])`, [pks])];
 }
 
+const RECORD_SEPARATOR = '\u001e';
+
+/**
+ * Joins texts for `string_to_array($n, E'\x1e')`: one text parameter the server splits
+ * without parsing, where a JSON recordset costs a JSON.stringify of every document and two
+ * parses by the server. U+001E cannot occur in JSON text (raw control characters are
+ * invalid even inside strings) nor in a timestamp; an empty text would vanish.
+ */
+function separated(texts: readonly string[]): string {
+  if (texts.some((text) => text.length === 0 || text.includes(RECORD_SEPARATOR)))
+    throw new Error('Texts to separate must be non-empty, without U+001E');
+  return texts.join(RECORD_SEPARATOR);
+}
+
 function updateEntities(tx: Tx, updates: Array<{ pk: number; entity: Entity }>) {
   if (updates.length === 0) return [];
   return [
     run(
       tx,
       `UPDATE entities AS e SET doc = u.doc::json, created_at = u.created_at, modified_at = u.modified_at
-       FROM json_to_recordset($1::text::json) AS u(pk bigint, doc text, created_at text, modified_at text)
+       FROM unnest($1::bigint[], string_to_array($2, E'\\x1e'), string_to_array($3, E'\\x1e'),
+         string_to_array($4, E'\\x1e')) AS u(pk, doc, created_at, modified_at)
        WHERE e.pk = u.pk`,
       [
-        jsonRows(
-          UPDATED_ROW_COLUMNS,
-          updates.map((u) => [u.pk, entityDoc(u.entity), u.entity.createdAt, u.entity.modifiedAt]),
-        ),
+        updates.map((u) => u.pk),
+        separated(updates.map((u) => entityDoc(u.entity))),
+        separated(updates.map((u) => u.entity.createdAt)),
+        separated(updates.map((u) => u.entity.modifiedAt)),
       ],
     ),
   ];
