@@ -36,12 +36,14 @@ export interface PostgresChangeLog extends ChangeLog {
   /**
    * The log rows of a batch's changes (of one tenant), to copy inside the mutation
    * transaction, numbered with `seqs` (one per change, in order, from `CHANGE_SEQUENCE`)
-   * and the subscriptions' version read in that transaction (EntityChange).
+   * and the subscriptions' version read in that transaction (EntityChange); `changes` once
+   * the copy is done.
    */
   record(
     changes: readonly UnsequencedChange[],
-    numbering: { seqs: readonly number[]; subscriptionsVersion: number | null },
-  ): { copy: CopyJob[]; changes: EntityChange[] };
+    seqs: readonly number[],
+    subscriptionsVersion: Promise<number | null>,
+  ): { copy: CopyJob | undefined; changes(): EntityChange[] };
   /** After the commit. */
   committed(changes: EntityChange[]): void;
 }
@@ -54,12 +56,18 @@ export function createPostgresChangeLog(sql: PostgresSql): PostgresChangeLog {
   const now = () => new Date().toISOString();
   return {
     changesOf: (tenant, writes) => changesOfWrites(tenant, writes, now),
-    record(changes, { seqs, subscriptionsVersion }) {
+    record(changes, seqs, subscriptionsVersion) {
       const tenant = changes[0]?.tenant;
-      if (tenant === undefined) return { copy: [], changes: [] };
+      if (tenant === undefined) return { copy: undefined, changes: () => [] };
+      let version: number | null = null;
+      const ready = subscriptionsVersion.then((read) => {
+        version = read;
+      });
+      ready.catch(() => undefined); // the caller awaits the version itself
       const copy: CopyJob = {
         table: 'entity_changes',
         columns: CHANGE_COLUMNS,
+        ready,
         text: () =>
           copyText(
             changes.map((c, i) => [
@@ -69,14 +77,18 @@ export function createPostgresChangeLog(sql: PostgresSql): PostgresChangeLog {
               c.at,
               c.previous === null ? null : entityDoc(c.previous),
               c.current === null ? null : entityDoc(c.current),
-              subscriptionsVersion,
+              version,
             ]),
           ),
       };
-      const version = subscriptionsVersion === null ? {} : { subscriptionsVersion };
       return {
-        copy: [copy],
-        changes: changes.map((change, i) => ({ seq: seqs[i] as number, ...change, ...version })),
+        copy,
+        changes: () =>
+          changes.map((change, i) => ({
+            seq: seqs[i] as number,
+            ...change,
+            ...(version === null ? {} : { subscriptionsVersion: version }),
+          })),
       };
     },
     committed: listeners.notify,

@@ -52,25 +52,33 @@ export function copyLines(lines: readonly string[]): string {
 export interface CopyJob {
   table: string;
   columns: readonly string[];
+  /** Settles before the rows can be built (a statement sent ahead of the copies). */
+  ready?: Promise<unknown>;
   /** The rows in COPY's text format (copyText, copyLines). */
   text(): string;
 }
 
+/** A copy under way: `sent` once its rows are on their way, `done` once they are stored. */
+interface RunningCopy {
+  sent: Promise<void>;
+  done: Promise<void>;
+}
+
 /**
- * Copies `text` (copyText) into `table`; resolves once the server has inserted every row,
- * rejects with the server's error (a unique violation keeps its code).
+ * Starts copying `text` (copyText) into `table`. `done` rejects with the server's error (a
+ * unique violation keeps its code).
  *
  * The driver (postgres 3.4.9) never settles a COPY whose rows the server rejects after the
  * data was complete (porsager/postgres#1173): it hands that error to the query's `reject`,
  * whose promise had already resolved with the stream. The error is caught there instead,
  * so a failed COPY rejects and `sql.begin` rolls the transaction back.
  */
-export async function copyIn(
+function startCopy(
   tx: postgres.TransactionSql,
   table: string,
   columns: readonly string[],
   text: string,
-): Promise<void> {
+): RunningCopy {
   // Table and column names are fixed by the callers, never client input.
   const query = tx.unsafe(`COPY ${table} (${columns.join(', ')}) FROM STDIN`);
   const settable = query as unknown as { reject?: unknown };
@@ -84,30 +92,49 @@ export async function copyIn(
     failed(error);
     reject.call(query, error);
   };
-  const done = query.writable().then(
-    (stream) =>
+  const stream = query.writable();
+  const stored = stream.then(
+    (writable) =>
       new Promise<void>((resolve, fail) => {
-        stream.once('error', fail);
-        stream.once('finish', resolve);
-        stream.end(text);
+        writable.once('error', fail);
+        writable.once('finish', resolve);
+        writable.end(text);
       }),
   );
-  await Promise.race([done, failure]);
+  const done = Promise.race([stored, failure]);
+  // Sent or failed: either way the caller may go on building, and learns of a failure from `done`.
+  const sent = Promise.race([stream, done]).then(
+    () => undefined,
+    () => undefined,
+  );
+  return { sent, done };
+}
+
+/** Copies `text` (copyText) into `table`; resolves once the server has stored every row. */
+export function copyIn(
+  tx: postgres.TransactionSql,
+  table: string,
+  columns: readonly string[],
+  text: string,
+): Promise<void> {
+  return startCopy(tx, table, columns, text).done;
 }
 
 /**
- * Runs the copies one after another (a COPY holds the connection), building each one's text
- * while the server inserts the previous one's rows.
+ * Runs the copies one after another (a COPY holds the connection: no statement may be sent
+ * until it ends), building each one's rows while the server stores the previous one's.
  */
 export async function runCopies(
   tx: postgres.TransactionSql,
   jobs: readonly CopyJob[],
 ): Promise<void> {
-  let running: Promise<void> = Promise.resolve();
+  let previous: RunningCopy | undefined;
   for (const job of jobs) {
+    if (job.ready !== undefined) await job.ready;
     const text = job.text();
-    await running;
-    running = copyIn(tx, job.table, job.columns, text);
+    if (previous !== undefined) await previous.done;
+    previous = startCopy(tx, job.table, job.columns, text);
+    await previous.sent;
   }
-  await running;
+  await previous?.done;
 }

@@ -30,40 +30,46 @@ import { postgresDialect } from './postgres-dialect.js';
 import type { PostgresHistoryWriter } from './postgres-history-writer.js';
 import { EntityWriteBatch } from './postgres-entity-writer.js';
 import { runCopies } from './postgres-copy.js';
-import type { EntityRow } from '../sql/history-rows.js';
 import { createStatisticsKeeper } from './postgres-statistics.js';
 
-/** unique_violation (a concurrent create of the same id) and deadlock_detected. */
-const RETRYABLE = new Set(['23505', '40P01']);
+/**
+ * unique_violation (a concurrent create of the same id), deadlock_detected, and
+ * serialization_failure (a history row created concurrently, postgres-history-writer.ts).
+ */
+const RETRYABLE = new Set(['23505', '40P01', '40001']);
 const MAX_ATTEMPTS = 5;
 /** Statement texts of queries prepared at most (see `all`). */
 export const MAX_PREPARED_TEXTS = 200;
 
 /**
- * Numbers for a batch's new rows, in one statement: entity keys and change-log sequence
- * numbers (in order: keys follow creation order, seqs the order of the changes), and the
- * subscriptions' version the changes are logged against (EntityChange).
+ * Numbers for the rows a batch of `count` ids may create, in one statement: entity keys
+ * and change-log sequence numbers, in order (keys follow creation order, seqs the order of
+ * the changes). Those it does not use are skipped, as a rolled back insert skips its own.
  */
 async function reserveNumbers(
   tx: postgres.TransactionSql,
-  entities: number,
-  changes: number,
-): Promise<{ entityPks: number[]; changeSeqs: number[]; subscriptionsVersion: number | null }> {
-  const [row] = await tx.unsafe<
-    Array<{ entity_pks: string[]; change_seqs: string[]; version: string | null }>
-  >(
+  count: number,
+): Promise<{ entityPks: number[]; changeSeqs: number[] }> {
+  const [row] = await tx.unsafe<Array<{ entity_pks: string[]; change_seqs: string[] }>>(
     `SELECT ARRAY(SELECT nextval('entities_pk_seq') FROM generate_series(1, $1::int) ORDER BY 1)::text[] AS entity_pks,
-       ARRAY(SELECT nextval('${CHANGE_SEQUENCE}') FROM generate_series(1, $2::int) ORDER BY 1)::text[] AS change_seqs,
-       (SELECT value FROM subscription_counter WHERE one = 1)::text AS version`,
-    [entities, changes],
+       ARRAY(SELECT nextval('${CHANGE_SEQUENCE}') FROM generate_series(1, $1::int) ORDER BY 1)::text[] AS change_seqs`,
+    [count],
     { prepare: true },
   );
   return {
     entityPks: (row?.entity_pks ?? []).map(Number),
     changeSeqs: (row?.change_seqs ?? []).map(Number),
-    subscriptionsVersion:
-      row?.version === null || row?.version === undefined ? null : Number(row.version),
   };
+}
+
+/** The subscriptions' version the batch's changes are logged against (EntityChange). */
+async function readSubscriptionsVersion(tx: postgres.TransactionSql): Promise<number | null> {
+  const [row] = await tx.unsafe<Array<{ value: string }>>(
+    'SELECT value::text AS value FROM subscription_counter WHERE one = 1',
+    [],
+    { prepare: true },
+  );
+  return row === undefined ? null : Number(row.value);
 }
 
 function isRetryable(error: unknown): boolean {
@@ -118,9 +124,11 @@ export function createPostgresEntityStore(
           { prepare: true },
         )
         .execute();
-      const [rows, historyRows] = await Promise.all([
+      // Numbers for the rows the batch may create, with the locks: its copies need them.
+      const [rows, historyRows, numbers] = await Promise.all([
         locking,
         history?.lockEntities(tx, tenant, ids),
+        reserveNumbers(tx, ids.length),
       ]);
       const loaded = new Map<string, StoredEntity>(
         rows.map((row) => [row.id, { pk: row.pk, entity: parseEntityDoc(row.doc) }]),
@@ -128,34 +136,36 @@ export function createPostgresEntityStore(
       const plan = planMutations(loaded, mutations);
       const unsequenced = changeLog.changesOf(tenant, plan.writes);
       const entities = new EntityWriteBatch(plan.writes);
+      entities.assignKeys(numbers.entityPks);
       const historyBatch = historyRows && history?.batch(unsequenced);
       await historyBatch?.ensurePartitions(tx);
-      // Phase 1, one round trip: deletions and updates, the numbers of the new rows, the
-      // history's entity rows (the driver pipelines statements on the connection).
-      const [numbers, saved] = await Promise.all([
-        reserveNumbers(tx, entities.inserts.length, unsequenced.length),
-        historyBatch?.saveEntities(tx, tenant, historyRows as Map<string, EntityRow>),
+      // Every statement is sent at once (the driver pipelines them on the connection), and
+      // the copies follow them without waiting: the server runs them in order.
+      const version = readSubscriptionsVersion(tx);
+      const historySent = historyRows && historyBatch?.send(tx, tenant, historyRows);
+      const statements = Promise.all([
+        version,
+        historySent?.written,
         ...entities.statements(tx),
+        ...entities.indexStatements(tx, tenant),
       ]);
-      entities.assignKeys(numbers.entityPks);
-      const logged = changeLog.record(unsequenced, {
-        seqs: numbers.changeSeqs,
-        subscriptionsVersion: numbers.subscriptionsVersion,
-      });
-      // Phase 2: the small index tables, sent ahead of the copies; phase 3: the copies,
-      // one after another (a COPY holds the connection).
-      const indexed = Promise.all([saved?.pending, ...entities.indexStatements(tx, tenant)]);
-      indexed.catch(() => undefined); // awaited below; a failed copy must not leave it unhandled
-      await runCopies(tx, [
-        ...entities.copies(tenant),
-        ...logged.copy,
-        ...(historyBatch?.copies() ?? []),
+      const logged = changeLog.record(unsequenced, numbers.changeSeqs, version);
+      const copies = [...entities.copies(tenant), logged.copy, historySent?.copy];
+      await Promise.all([
+        statements,
+        runCopies(
+          tx,
+          copies.filter((copy) => copy !== undefined),
+        ),
       ]);
-      await indexed;
       if (createTenant && plan.writes.length > 0 && tenant !== DEFAULT_TENANT) {
         await tx.unsafe('INSERT INTO tenants (name) VALUES ($1) ON CONFLICT DO NOTHING', [tenant]);
       }
-      return { results: plan.results, written: plan.writes.length, changes: logged.changes };
+      return {
+        results: plan.results,
+        written: plan.writes.length,
+        changes: logged.changes(),
+      };
     }) as Promise<{ results: MutationResult<R>[]; written: number; changes: EntityChange[] }>;
   }
 

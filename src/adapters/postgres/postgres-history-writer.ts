@@ -66,19 +66,30 @@ export interface PostgresHistoryWriter {
 }
 
 /**
- * The history of one mutation batch: `ensurePartitions` before the transaction's other
- * statements (it may run a savepoint), `saveEntities` with them (the `history_entities`
- * rows; `pending` settles with its last statements), then the rows to copy.
+ * The history of one mutation batch, in the phases of the entity store's transaction:
+ * `ensurePartitions` before any other statement (it may run a savepoint), then `send`.
  */
 export interface HistoryBatch {
   ensurePartitions(tx: Tx): Promise<void>;
-  saveEntities(
+  /**
+   * Sends every statement of the batch's `history_entities` and `history_types` rows at
+   * once, given the rows lockEntities returned for its ids (so that copies can follow them
+   * without a round trip in between): `written` settles with them, and `copy` (the
+   * instances) is ready then. A row another transaction created after the lock fails the
+   * batch with a retryable error (SQLSTATE 40001): run again, it finds the row locked.
+   */
+  send(
     tx: Tx,
     tenant: string,
-    /** The rows lockEntities returned for the batch's ids, when the caller took the locks. */
-    locked?: ReadonlyMap<string, EntityRow>,
-  ): Promise<{ pending: Promise<unknown> }>;
-  copies(): CopyJob[];
+    locked: ReadonlyMap<string, EntityRow>,
+  ): { written: Promise<unknown>; copy: CopyJob | undefined };
+}
+
+/** A history row created by another transaction since this one locked the rows. */
+export function concurrentCreation(): Error {
+  return Object.assign(new Error('A history entity was created concurrently'), {
+    code: '40001',
+  });
 }
 
 const ENTITY_COLUMNS = 'pk, id, types, scope, created_at, modified_at';
@@ -91,13 +102,13 @@ const COPIED_COLUMNS = HISTORY_COLUMNS.filter((column) => column !== 'pk');
 const PK_INDEX = HISTORY_COLUMNS.indexOf('pk');
 
 /** attr_history rows without their `pk`, in COPY's text format. */
-function historyCopy(rows: readonly HistoryRow[]): CopyJob {
+function historyCopy(rows: () => readonly HistoryRow[]): CopyJob {
   return {
     table: 'attr_history',
     columns: COPIED_COLUMNS,
     text: () =>
       copyLines(
-        rows.map((row) => {
+        rows().map((row) => {
           let line = copyField(row[0]);
           for (let i = 1; i < row.length; i++) if (i !== PK_INDEX) line += '\t' + copyField(row[i]);
           return line;
@@ -275,7 +286,7 @@ export function createPostgresHistoryWriter(
       tx,
       rows.map((row) => row[2]),
     );
-    if (rows.every((row) => row[PK_INDEX] === 0)) await runCopies(tx, [historyCopy(rows)]);
+    if (rows.every((row) => row[PK_INDEX] === 0)) await runCopies(tx, [historyCopy(() => rows)]);
     else
       await run(
         tx,
@@ -297,45 +308,134 @@ export function createPostgresHistoryWriter(
     statistics?.noteWrites(rows.length);
   }
 
+  /** saveEntitiesPipelined in one go, for `HistoryBatch.send`: rows by id. */
+  function sendEntities(
+    tx: Tx,
+    tenant: string,
+    writes: ReadonlyArray<{ id: string; write: EntityStateWrite }>,
+    locked: ReadonlyMap<string, EntityRow>,
+  ): Promise<Map<string, number>> {
+    const ids = [...new Set(writes.map((w) => w.id))].sort();
+    const states = nextStates(writes, locked);
+    const state = (id: string) => states.get(id) as NextEntityState;
+    const known = ids.filter((id) => locked.has(id));
+    const fresh = ids.filter((id) => !locked.has(id));
+    const pkOf = (id: string) => Number((locked.get(id) as EntityRow).pk);
+    const statements: Array<Promise<unknown>> = [];
+    if (known.length > 0) {
+      statements.push(
+        run(
+          tx,
+          `UPDATE history_entities AS e SET types = u.types, scope = u.scope, modified_at = u.modified_at
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(pk, types, scope, modified_at)
+           WHERE e.pk = u.pk`,
+          [
+            known.map(pkOf),
+            known.map((id) => JSON.stringify(state(id).types)),
+            known.map((id) => state(id).scope),
+            known.map((id) => state(id).modifiedAt),
+          ],
+        ),
+      );
+      const retyped = known.filter((id) => state(id).typesChanged);
+      if (retyped.length > 0) {
+        const pairs = retyped.flatMap((id) => state(id).types.map((type) => [type, pkOf(id)]));
+        statements.push(
+          run(tx, 'DELETE FROM history_types WHERE entity_pk = ANY($1::bigint[])', [
+            retyped.map(pkOf),
+          ]),
+          run(
+            tx,
+            `INSERT INTO history_types (type, entity_pk) SELECT * FROM unnest($1::text[], $2::bigint[])
+             ON CONFLICT DO NOTHING`,
+            [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+          ),
+        );
+      }
+    }
+    const saved = new Map<string, number>(known.map((id) => [id, pkOf(id)]));
+    if (fresh.length > 0) {
+      // The type rows of the rows it creates go with the insert: their keys stay on the server.
+      const pairs = fresh.flatMap((id) => state(id).types.map((type) => [id, type]));
+      const inserted = run<Array<{ pk: number; id: string }>>(
+        tx,
+        `WITH inserted AS (
+           INSERT INTO history_entities (tenant, id, types, scope, created_at, modified_at)
+           SELECT $1::text, u.id, u.types, u.scope, u.created_at, u.modified_at
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(id, types, scope, created_at, modified_at)
+           ON CONFLICT (tenant, id) DO NOTHING
+           RETURNING pk, id
+         ), typed AS (
+           INSERT INTO history_types (type, entity_pk)
+           SELECT t.type, i.pk FROM inserted i JOIN unnest($7::text[], $8::text[]) AS t(id, type) ON t.id = i.id
+           ON CONFLICT DO NOTHING
+         )
+         SELECT pk, id FROM inserted`,
+        [
+          tenant,
+          fresh,
+          fresh.map((id) => JSON.stringify(state(id).types)),
+          fresh.map((id) => state(id).scope),
+          fresh.map((id) => state(id).createdAt),
+          fresh.map((id) => state(id).modifiedAt),
+          pairs.map((p) => p[0]),
+          pairs.map((p) => p[1]),
+        ],
+      ).then((rows) => {
+        // DO NOTHING: a row another transaction inserted meanwhile (this insert waited for
+        // it to commit) is not ours to create.
+        if (rows.length !== fresh.length) throw concurrentCreation();
+        for (const row of rows) saved.set(row.id, Number(row.pk));
+      });
+      statements.push(inserted);
+    }
+    return Promise.all(statements).then(() => saved);
+  }
+
   function batch(changes: readonly UnsequencedChange[]): HistoryBatch | undefined {
     const recorded = changes
       .map((change) => ({ change, instances: changeInstances(change) }))
       .filter(({ change, instances }) => instances.length > 0 || change.current !== null);
     if (recorded.length === 0) return undefined;
-    // Built now, numbered with their entity's key once saveEntities knows it.
+    // Built now, numbered with their entity's key once it is known.
     const rows = recorded.map(({ instances }) =>
       instances.map((instance) => historyRow(0, 0, instance)),
     );
-    let saved: Map<string, SavedEntityRow> | undefined;
     return {
       ensurePartitions: (tx) =>
         partitions.ensure(
           tx,
           rows.flatMap((list) => list.map((row) => row[2])),
         ),
-      async saveEntities(tx, tenant, locked) {
-        const result = await saveEntitiesPipelined(
+      send(tx, tenant, locked) {
+        const saved = sendEntities(
           tx,
           tenant,
           recorded.map(({ change }) => ({ id: change.entityId, write: feedStateWrite(change) })),
           locked,
         );
-        saved = result.rows;
-        return { pending: result.pending };
-      },
-      copies() {
-        const all: HistoryRow[] = [];
-        recorded.forEach(({ change }, i) => {
-          const entityPk = (saved?.get(change.entityId) as SavedEntityRow).pk;
-          for (const row of rows[i] as HistoryRow[]) {
-            row[0] = entityPk;
-            all.push(row);
-          }
+        let pks = new Map<string, number>();
+        const written = saved.then((found) => {
+          pks = found;
         });
-        if (all.length === 0) return [];
-        // Counted before the commit: a check that comes too early only runs again later.
-        statistics?.noteWrites(all.length);
-        return [historyCopy(all)];
+        if (rows.every((list) => list.length === 0)) return { written, copy: undefined };
+        const copy: CopyJob = {
+          ...historyCopy(() => {
+            const all: HistoryRow[] = [];
+            recorded.forEach(({ change }, i) => {
+              const entityPk = pks.get(change.entityId) as number;
+              for (const row of rows[i] as HistoryRow[]) {
+                row[0] = entityPk;
+                all.push(row);
+              }
+            });
+            // Counted before the commit: a check that comes too early only runs again later.
+            statistics?.noteWrites(all.length);
+            return all;
+          }),
+          ready: written,
+        };
+        return { written, copy };
       },
     };
   }
@@ -351,10 +451,14 @@ export function createPostgresHistoryWriter(
         const written = batch(list);
         if (written === undefined) continue;
         await written.ensurePartitions(tx);
-        await (
-          await written.saveEntities(tx, tenant)
-        ).pending;
-        await runCopies(tx, written.copies());
+        const locked = await lockEntities(
+          tx,
+          tenant,
+          list.map((change) => change.entityId),
+        );
+        const sent = written.send(tx, tenant, locked);
+        await sent.written;
+        if (sent.copy !== undefined) await runCopies(tx, [sent.copy]);
       }
     },
     saveEntities,
