@@ -56,6 +56,8 @@ export interface CopyJob {
   ready?: Promise<unknown>;
   /** The rows in COPY's text format (copyText, copyLines). */
   text(): string;
+  /** Statements to run once the previous copy is done, before this one starts. */
+  before?: () => Promise<void>;
 }
 
 /** A copy under way: `sent` once its rows are on their way, `done` once they are stored. */
@@ -133,6 +135,7 @@ export async function runCopies(
     if (job.ready !== undefined) await job.ready;
     const text = job.text();
     if (previous !== undefined) await previous.done;
+    await job.before?.();
     previous = startCopy(tx, job.table, job.columns, text);
     await previous.sent;
   }

@@ -135,18 +135,18 @@ export function createPostgresEntityStore(
       );
       const plan = planMutations(loaded, mutations);
       const unsequenced = changeLog.changesOf(tenant, plan.writes);
+      // Every statement is sent as soon as it is known (the driver pipelines them on the
+      // connection), and the copies follow them without waiting: the server runs them in
+      // order, while the rows of the next copy are being built.
       const entities = new EntityWriteBatch(plan.writes);
-      entities.assignKeys(numbers.entityPks);
-      const historyBatch = historyRows && history?.batch(unsequenced);
-      await historyBatch?.ensurePartitions(tx);
-      // Every statement is sent at once (the driver pipelines them on the connection), and
-      // the copies follow them without waiting: the server runs them in order.
+      const sent: Array<Promise<unknown>> = entities.statements(tx);
       const version = readSubscriptionsVersion(tx);
-      const historySent = historyRows && historyBatch?.send(tx, tenant, historyRows);
+      const historySent = historyRows && history?.batch(unsequenced)?.send(tx, tenant, historyRows);
+      entities.assignKeys(numbers.entityPks);
       const statements = Promise.all([
+        ...sent,
         version,
         historySent?.written,
-        ...entities.statements(tx),
         ...entities.indexStatements(tx, tenant),
       ]);
       const logged = changeLog.record(unsequenced, numbers.changeSeqs, version);

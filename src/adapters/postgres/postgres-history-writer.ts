@@ -65,18 +65,15 @@ export interface PostgresHistoryWriter {
   registerTenant(tx: Tx, tenant: string): Promise<void>;
 }
 
-/**
- * The history of one mutation batch, in the phases of the entity store's transaction:
- * `ensurePartitions` before any other statement (it may run a savepoint), then `send`.
- */
+/** The history of one mutation batch, written in the entity store's transaction. */
 export interface HistoryBatch {
-  ensurePartitions(tx: Tx): Promise<void>;
   /**
    * Sends every statement of the batch's `history_entities` and `history_types` rows at
    * once, given the rows lockEntities returned for its ids (so that copies can follow them
    * without a round trip in between): `written` settles with them, and `copy` (the
-   * instances) is ready then. A row another transaction created after the lock fails the
-   * batch with a retryable error (SQLSTATE 40001): run again, it finds the row locked.
+   * instances; the partitions of their months are made before it starts) is ready then. A
+   * row another transaction created after the lock fails the batch with a retryable error
+   * (SQLSTATE 40001): run again, it finds the row locked.
    */
   send(
     tx: Tx,
@@ -397,16 +394,7 @@ export function createPostgresHistoryWriter(
       .map((change) => ({ change, instances: changeInstances(change) }))
       .filter(({ change, instances }) => instances.length > 0 || change.current !== null);
     if (recorded.length === 0) return undefined;
-    // Built now, numbered with their entity's key once it is known.
-    const rows = recorded.map(({ instances }) =>
-      instances.map((instance) => historyRow(0, 0, instance)),
-    );
     return {
-      ensurePartitions: (tx) =>
-        partitions.ensure(
-          tx,
-          rows.flatMap((list) => list.map((row) => row[2])),
-        ),
       send(tx, tenant, locked) {
         const saved = sendEntities(
           tx,
@@ -418,22 +406,26 @@ export function createPostgresHistoryWriter(
         const written = saved.then((found) => {
           pks = found;
         });
-        if (rows.every((list) => list.length === 0)) return { written, copy: undefined };
+        if (recorded.every(({ instances }) => instances.length === 0))
+          return { written, copy: undefined };
+        // Built while the server stores the rows copied before these.
+        let rows: HistoryRow[] = [];
         const copy: CopyJob = {
           ...historyCopy(() => {
-            const all: HistoryRow[] = [];
-            recorded.forEach(({ change }, i) => {
+            rows = recorded.flatMap(({ change, instances }) => {
               const entityPk = pks.get(change.entityId) as number;
-              for (const row of rows[i] as HistoryRow[]) {
-                row[0] = entityPk;
-                all.push(row);
-              }
+              return instances.map((instance) => historyRow(entityPk, 0, instance));
             });
             // Counted before the commit: a check that comes too early only runs again later.
-            statistics?.noteWrites(all.length);
-            return all;
+            statistics?.noteWrites(rows.length);
+            return rows;
           }),
           ready: written,
+          before: () =>
+            partitions.ensure(
+              tx,
+              rows.map((row) => row[2]),
+            ),
         };
         return { written, copy };
       },
@@ -450,7 +442,6 @@ export function createPostgresHistoryWriter(
       for (const [tenant, list] of byTenant) {
         const written = batch(list);
         if (written === undefined) continue;
-        await written.ensurePartitions(tx);
         const locked = await lockEntities(
           tx,
           tenant,
