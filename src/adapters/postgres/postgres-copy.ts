@@ -124,19 +124,39 @@ export function copyIn(
 
 /**
  * Runs the copies one after another (a COPY holds the connection: no statement may be sent
- * until it ends), building each one's rows while the server stores the previous one's.
+ * until it ends). While the server stores one copy's rows, the rows of the next ones are
+ * built, as many as that takes: the longest copy should come first.
  */
 export async function runCopies(
   tx: postgres.TransactionSql,
   jobs: readonly CopyJob[],
 ): Promise<void> {
-  let previous: RunningCopy | undefined;
-  for (const job of jobs) {
+  const texts: string[] = [];
+  const build = async (i: number) => {
+    const job = jobs[i] as CopyJob;
     if (job.ready !== undefined) await job.ready;
-    const text = job.text();
-    if (previous !== undefined) await previous.done;
+    texts[i] = job.text();
+  };
+  let built = 0;
+  let previous: RunningCopy | undefined;
+  for (let i = 0; i < jobs.length; i++) {
+    const job = jobs[i] as CopyJob;
+    if (built === i) await build(built++);
+    if (previous !== undefined) {
+      let stored = false;
+      const settled = () => {
+        stored = true;
+      };
+      previous.done.then(settled, settled);
+      while (!stored && built < jobs.length) {
+        await build(built++);
+        await new Promise((resolve) => setImmediate(resolve)); // lets the end of the copy in
+      }
+      await previous.done;
+    }
     await job.before?.();
-    previous = startCopy(tx, job.table, job.columns, text);
+    previous = startCopy(tx, job.table, job.columns, texts[i] as string);
+    texts[i] = '';
     await previous.sent;
   }
   await previous?.done;

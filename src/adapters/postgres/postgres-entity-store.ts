@@ -150,7 +150,7 @@ export function createPostgresEntityStore(
         ...entities.indexStatements(tx, tenant),
       ]);
       const logged = changeLog.record(unsequenced, numbers.changeSeqs, version);
-      const copies = [...entities.copies(tenant), logged.copy, historySent?.copy];
+      const copies = [...entities.copies(tenant), historySent?.copy, logged.copy];
       await Promise.all([
         statements,
         runCopies(

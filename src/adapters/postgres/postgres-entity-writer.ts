@@ -240,7 +240,7 @@ export class EntityWriteBatch {
     return this.rows.insert(tx, tenant);
   }
 
-  /** Phase 3: the new entity rows, then the value rows. */
+  /** Phase 3: the value rows (the longest copy), then the new entity rows. */
   copies(tenant: string): CopyJob[] {
     const entities: CopyJob[] =
       this.inserts.length === 0
@@ -262,6 +262,6 @@ export class EntityWriteBatch {
                 ),
             },
           ];
-    return [...entities, ...this.rows.valueCopy(tenant)];
+    return [...this.rows.valueCopy(tenant), ...entities];
   }
 }
