@@ -29,8 +29,12 @@ import type { PostgresParameter } from './postgres-database.js';
 
 type Tx = postgres.TransactionSql;
 
+/**
+ * Named prepared statements: the driver describes an unnamed statement with parameters
+ * before binding it, a round trip that also holds back every statement sent after it.
+ */
 function run(tx: Tx, text: string, params: unknown[]): Promise<postgres.RowList<postgres.Row[]>> {
-  return tx.unsafe(text, params as PostgresParameter[]);
+  return tx.unsafe(text, params as PostgresParameter[], { prepare: true });
 }
 
 /** Index rows to insert: the small tables as column arrays for `unnest`, values for COPY. */
