@@ -56,7 +56,7 @@ export interface CopyJob {
   ready?: Promise<unknown>;
   /** The rows in COPY's text format (copyText, copyLines). */
   text(): string;
-  /** Statements to run once the previous copy is done, before this one starts. */
+  /** Statements to run once the previous copy is done, before this one starts (if it has rows). */
   before?: () => Promise<void>;
 }
 
@@ -154,6 +154,7 @@ export async function runCopies(
       }
       await previous.done;
     }
+    if (texts[i] === '') continue; // no rows
     await job.before?.();
     previous = startCopy(tx, job.table, job.columns, texts[i] as string);
     texts[i] = '';

@@ -1,10 +1,10 @@
 /**
  * Writes the outcome of a mutation batch (sql/mutation-plan.ts) into PostgreSQL in a fixed
  * number of statements whatever the batch size, in the phases of the entity store's
- * transaction (postgres-entity-store.ts):
- * 1. `statements`: every deletion and update, pipelined with the numbering of the new rows;
- * 2. `indexStatements`: the type and box rows (small, pipelined ahead of the copies);
- * 3. `copies`: the new entity rows and the value rows, through COPY (postgres-copy.ts).
+ * transaction (postgres-entity-store.ts), all sent one after another without waiting:
+ * 1. `statements`: the deleted entities' rows and the updated documents;
+ * 2. `indexStatements`: the changed attributes' rows go, the type and box rows come;
+ * 3. `copies`: the value rows and the new entity rows, through COPY (postgres-copy.ts).
  * New entities get their primary keys from the sequence beforehand, in batch order, so
  * their keys follow creation order and the index rows can be built before they are sent.
  *
@@ -155,7 +155,7 @@ function separated(texts: readonly string[]): string {
   return texts.join(RECORD_SEPARATOR);
 }
 
-function updateEntities(tx: Tx, updates: Array<{ pk: number; entity: Entity }>) {
+function updateEntities(tx: Tx, updates: ReadonlyArray<{ pk: number; entity: Entity }>) {
   if (updates.length === 0) return [];
   return [
     run(
@@ -182,7 +182,7 @@ export class EntityWriteBatch {
   private readonly retyped: number[] = [];
   private readonly changedValues = new AttributeKeys();
   private readonly changedBoxes = new AttributeKeys();
-  private readonly updates: Array<{ pk: number; entity: Entity }> = [];
+  private readonly updates: Array<{ pk: number; previous: Entity; entity: Entity }> = [];
   private readonly rows = new IndexRows();
   private insertedPks: readonly number[] = [];
 
@@ -193,12 +193,39 @@ export class EntityWriteBatch {
       else if (write.op === 'replace') {
         this.removed.push(write.pk);
         this.inserts.push(write.entity);
-      } else this.addUpdate(write.pk, write.previous, write.entity);
+      } else this.updates.push(write);
     }
   }
 
+  /**
+   * Phase 1: the deleted and replaced entities' rows and the updated documents (a replaced
+   * entity's row must be gone before its id is inserted again); sent before the index rows
+   * are worked out, so that the server starts on them at once.
+   */
+  statements(tx: Tx): Array<Promise<unknown>> {
+    const { removed } = this;
+    return [
+      ...deleteByEntity(tx, 'entity_types', removed),
+      ...deleteByEntity(tx, 'attr_values', removed),
+      ...deleteByEntity(tx, 'geo_boxes', removed),
+      ...(removed.length > 0
+        ? [run(tx, 'DELETE FROM entities WHERE pk = ANY($1::bigint[])', [removed])]
+        : []),
+      ...updateEntities(tx, this.updates),
+    ];
+  }
+
+  /**
+   * The keys the sequence gave the inserts, in their order: builds their index rows, and
+   * the rows of the updated entities' changed attributes.
+   */
+  assignKeys(pks: readonly number[]): void {
+    this.insertedPks = pks;
+    for (const { pk, previous, entity } of this.updates) this.addUpdate(pk, previous, entity);
+    this.inserts.forEach((entity, i) => this.rows.addEntity(pks[i] as number, entity));
+  }
+
   private addUpdate(pk: number, previous: Entity, entity: Entity): void {
-    this.updates.push({ pk, entity });
     const types = entityTypeRows(entity);
     const before = entityTypeRows(previous);
     if (types.length !== before.length || types.some((type) => !before.includes(type))) {
@@ -215,33 +242,16 @@ export class EntityWriteBatch {
   }
 
   /**
-   * Phase 1: every deletion and update (in this order: a replaced entity's row must be gone
-   * before its id is inserted again).
+   * Phase 2, after assignKeys: the updated entities' changed rows go, then the type and box
+   * rows are inserted.
    */
-  statements(tx: Tx): Array<Promise<unknown>> {
-    const { removed, retyped } = this;
+  indexStatements(tx: Tx, tenant: string): Array<Promise<unknown>> {
     return [
-      ...deleteByEntity(tx, 'entity_types', [...removed, ...retyped]),
-      ...deleteByEntity(tx, 'attr_values', removed),
-      ...deleteByEntity(tx, 'geo_boxes', removed),
+      ...deleteByEntity(tx, 'entity_types', this.retyped),
       ...this.changedValues.delete(tx, 'attr_values'),
       ...this.changedBoxes.delete(tx, 'geo_boxes'),
-      ...(removed.length > 0
-        ? [run(tx, 'DELETE FROM entities WHERE pk = ANY($1::bigint[])', [removed])]
-        : []),
-      ...updateEntities(tx, this.updates),
+      ...this.rows.insert(tx, tenant),
     ];
-  }
-
-  /** The keys the sequence gave the inserts, in their order; builds their index rows. */
-  assignKeys(pks: readonly number[]): void {
-    this.insertedPks = pks;
-    this.inserts.forEach((entity, i) => this.rows.addEntity(pks[i] as number, entity));
-  }
-
-  /** Phase 2: the type and box rows. */
-  indexStatements(tx: Tx, tenant: string): Array<Promise<unknown>> {
-    return this.rows.insert(tx, tenant);
   }
 
   /** Phase 3: the value rows (the longest copy), then the new entity rows. */

@@ -71,7 +71,8 @@ export interface HistoryBatch {
    * Sends every statement of the batch's `history_entities` and `history_types` rows at
    * once, given the rows lockEntities returned for its ids (so that copies can follow them
    * without a round trip in between): `written` settles with them, and `copy` (the
-   * instances; the partitions of their months are made before it starts) is ready then. A
+   * instances, none perhaps; the partitions of their months are made before it starts) is
+   * ready then. A
    * row another transaction created after the lock fails the batch with a retryable error
    * (SQLSTATE 40001): run again, it finds the row locked.
    */
@@ -79,7 +80,7 @@ export interface HistoryBatch {
     tx: Tx,
     tenant: string,
     locked: ReadonlyMap<string, EntityRow>,
-  ): { written: Promise<unknown>; copy: CopyJob | undefined };
+  ): { written: Promise<unknown>; copy: CopyJob };
 }
 
 /** A history row created by another transaction since this one locked the rows. */
@@ -390,9 +391,15 @@ export function createPostgresHistoryWriter(
   }
 
   function batch(changes: readonly UnsequencedChange[]): HistoryBatch | undefined {
+    // A change of the current state is recorded whatever its instances (the entity row
+    // follows it); only a deletion's instances decide. The others' instances are worked out
+    // when their rows are built, after the statements are on their way.
     const recorded = changes
-      .map((change) => ({ change, instances: changeInstances(change) }))
-      .filter(({ change, instances }) => instances.length > 0 || change.current !== null);
+      .map((change) => ({
+        change,
+        instances: change.current === null ? changeInstances(change) : undefined,
+      }))
+      .filter(({ change, instances }) => change.current !== null || (instances?.length ?? 0) > 0);
     if (recorded.length === 0) return undefined;
     return {
       send(tx, tenant, locked) {
@@ -406,15 +413,15 @@ export function createPostgresHistoryWriter(
         const written = saved.then((found) => {
           pks = found;
         });
-        if (recorded.every(({ instances }) => instances.length === 0))
-          return { written, copy: undefined };
         // Built while the server stores the rows copied before these.
         let rows: HistoryRow[] = [];
         const copy: CopyJob = {
           ...historyCopy(() => {
             rows = recorded.flatMap(({ change, instances }) => {
               const entityPk = pks.get(change.entityId) as number;
-              return instances.map((instance) => historyRow(entityPk, 0, instance));
+              return (instances ?? changeInstances(change)).map((instance) =>
+                historyRow(entityPk, 0, instance),
+              );
             });
             // Counted before the commit: a check that comes too early only runs again later.
             statistics?.noteWrites(rows.length);
@@ -449,7 +456,7 @@ export function createPostgresHistoryWriter(
         );
         const sent = written.send(tx, tenant, locked);
         await sent.written;
-        if (sent.copy !== undefined) await runCopies(tx, [sent.copy]);
+        await runCopies(tx, [sent.copy]);
       }
     },
     saveEntities,
