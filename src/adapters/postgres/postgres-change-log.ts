@@ -17,7 +17,7 @@ import {
 } from '../sql/change-rows.js';
 import { entityDoc } from '../sql/entity-doc.js';
 import type { EntityWrite } from '../sql/mutation-plan.js';
-import { copyText, type CopyJob } from './postgres-copy.js';
+import type { CopyJob } from './postgres-copy.js';
 import type { PostgresSql } from './postgres-database.js';
 
 const CHANGE_COLUMNS = [
@@ -67,19 +67,18 @@ export function createPostgresChangeLog(sql: PostgresSql): PostgresChangeLog {
       const copy: CopyJob = {
         table: 'entity_changes',
         columns: CHANGE_COLUMNS,
+        types: ['bigint', 'text', 'text', 'text', 'text', 'text', 'bigint'],
         ready,
-        text: () =>
-          copyText(
-            changes.map((c, i) => [
-              seqs[i],
-              tenant,
-              c.entityId,
-              c.at,
-              c.previous === null ? null : entityDoc(c.previous),
-              c.current === null ? null : entityDoc(c.current),
-              version,
-            ]),
-          ),
+        rows: () =>
+          changes.map((c, i) => [
+            seqs[i],
+            tenant,
+            c.entityId,
+            c.at,
+            c.previous === null ? null : entityDoc(c.previous),
+            c.current === null ? null : entityDoc(c.current),
+            version,
+          ]),
       };
       return {
         copy,

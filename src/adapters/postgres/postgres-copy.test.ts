@@ -8,7 +8,10 @@ import assert from 'node:assert/strict';
 import { after, describe, it, test } from 'node:test';
 import postgres from 'postgres';
 import { openPostgresTestDatabase } from '../../../test/support/postgres-test-database.js';
-import { copyIn, copyText, runCopies } from './postgres-copy.js';
+import { COPY_FROM_ROWS, copyIn, copyText, runCopies, type CopyJob } from './postgres-copy.js';
+
+const rowsOf = (from: number, count: number): number[][] =>
+  Array.from({ length: count }, (_, i) => [from + i]);
 
 test('copyText: tab-separated fields, \\N for null, backslash escapes, one line per row', () => {
   assert.equal(
@@ -85,19 +88,56 @@ if (!opened.available) {
       }
     });
 
-    it('a rejected COPY fails with the server error; the transaction rolls back', async () => {
+    it('writes a few rows by INSERT and many by COPY, in order', async () => {
+      const { sql, cleanup } = await open();
+      try {
+        const job = (rows: number[][]): CopyJob => ({
+          table: 'probe',
+          columns: ['k', 't', 'n'],
+          types: ['integer', 'text', 'float8'],
+          rows: () => rows.map(([k]) => [k as number, `t\t${k}`, (k as number) / 2]),
+        });
+        await sql.begin((tx) =>
+          runCopies(tx, [
+            job(rowsOf(0, 2)),
+            job(rowsOf(2, COPY_FROM_ROWS)),
+            job([]),
+            job(rowsOf(500, 1)),
+          ]),
+        );
+        const rows = await sql<Array<{ k: number; t: string; n: number }>>`
+          SELECT k, t, n FROM probe ORDER BY k`;
+        assert.equal(rows.length, COPY_FROM_ROWS + 3);
+        assert.deepEqual(rows[1], { k: 1, t: 't\t1', n: 0.5 });
+        assert.deepEqual(rows.at(-1), { k: 500, t: 't\t500', n: 250 });
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('a rejected COPY or INSERT fails with its own error; the transaction rolls back', async () => {
       const { sql, cleanup } = await open();
       try {
         await sql`INSERT INTO probe (k) VALUES (1)`;
+        const job = (rows: number[][]): CopyJob => ({
+          table: 'probe',
+          columns: ['k'],
+          types: ['integer'],
+          rows: () => rows,
+        });
+        const unique = (error: { code?: string }) => error.code === '23505';
+        // The second copy's rows clash with a stored row.
         await assert.rejects(
           sql.begin(async (tx) => {
             await tx`INSERT INTO probe (k) VALUES (2)`;
-            await runCopies(tx, [
-              { table: 'probe', columns: ['k'], text: () => '3\n' },
-              { table: 'probe', columns: ['k'], text: () => '4\n1\n' },
-            ]);
+            await runCopies(tx, [job(rowsOf(3, 200)), job([...rowsOf(1000, 200), [1]])]);
           }),
-          (error: { code?: string }) => error.code === '23505',
+          unique,
+        );
+        // An insert clashes: the copy after it only finds the transaction aborted.
+        await assert.rejects(
+          sql.begin((tx) => runCopies(tx, [job([[5]]), job([[1]]), job(rowsOf(2000, 200))])),
+          unique,
         );
         // Rejected before the data was complete too (malformed row).
         await assert.rejects(

@@ -8,9 +8,13 @@
  *
  * A COPY holds the connection until its data is complete: no other statement of the
  * transaction may be sent meanwhile (the driver refuses it), so callers run COPYs one
- * after another, after the statements they depend on.
+ * after another, after the statements they depend on. A COPY also costs two round trips
+ * (the server's go-ahead, then its completion) where INSERTs are pipelined: a few rows
+ * (a single entity's write) go by INSERT instead.
  */
 import type postgres from 'postgres';
+import type { PostgresParameter } from './postgres-database.js';
+import { jsonRows } from './postgres-json-rows.js';
 
 export type CopyValue = string | number | boolean | null | undefined;
 
@@ -48,16 +52,37 @@ export function copyLines(lines: readonly string[]): string {
   return lines.length === 0 ? '' : lines.join('\n') + '\n';
 }
 
-/** Rows of one table for COPY, built when the copy is about to run. */
+/** Rows of one table, built when they are about to be sent. */
 export interface CopyJob {
   table: string;
   columns: readonly string[];
+  /** The columns' types, to read a few rows from a JSON parameter. */
+  types: readonly string[];
   /** Settles before the rows can be built (a statement sent ahead of the copies). */
   ready?: Promise<unknown>;
-  /** The rows in COPY's text format (copyText, copyLines). */
-  text(): string;
-  /** Statements to run once the previous copy is done, before this one starts (if it has rows). */
+  /** The rows, one value per column. */
+  rows(): CopyValue[][];
+  /** Statements to run once the previous copy is done, before these rows go (if any). */
   before?: () => Promise<void>;
+}
+
+/** Fewer rows than this go by INSERT, pipelined with the statements around it. */
+export const COPY_FROM_ROWS = 100;
+
+/** An INSERT of a few rows of `job`, read from one JSON parameter (postgres-json-rows.ts). */
+function insertRows(
+  tx: postgres.TransactionSql,
+  job: CopyJob,
+  rows: ReadonlyArray<readonly CopyValue[]>,
+): Promise<unknown> {
+  const { table, columns, types } = job;
+  const read = columns.map((column, i) => `u.${column}::${types[i] as string}`).join(', ');
+  const record = columns.map((column) => `${column} text`).join(', ');
+  return tx.unsafe(
+    `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${read} FROM json_to_recordset($1::text::json) AS u(${record})`,
+    [jsonRows(columns, rows)] as PostgresParameter[],
+    { prepare: true },
+  );
 }
 
 /** A copy under way: `sent` once its rows are on their way, `done` once they are stored. */
@@ -123,42 +148,62 @@ export function copyIn(
 }
 
 /**
- * Runs the copies one after another (a COPY holds the connection: no statement may be sent
- * until it ends). While the server stores one copy's rows, the rows of the next ones are
- * built, as many as that takes: the longest copy should come first.
+ * Writes the jobs' rows in order: a COPY for many rows, one after another (a COPY holds the
+ * connection: no statement may be sent until it ends), an INSERT for a few. While the
+ * server stores one copy's rows, the rows of the next jobs are built, as many as that
+ * takes: the longest copy should come first.
  */
 export async function runCopies(
   tx: postgres.TransactionSql,
   jobs: readonly CopyJob[],
 ): Promise<void> {
-  const texts: string[] = [];
+  const built: Array<CopyValue[][]> = [];
   const build = async (i: number) => {
     const job = jobs[i] as CopyJob;
     if (job.ready !== undefined) await job.ready;
-    texts[i] = job.text();
+    built[i] = job.rows();
   };
-  let built = 0;
+  const inserts: Array<Promise<unknown>> = [];
+  let ready = 0;
   let previous: RunningCopy | undefined;
-  for (let i = 0; i < jobs.length; i++) {
-    const job = jobs[i] as CopyJob;
-    if (built === i) await build(built++);
-    if (previous !== undefined) {
-      let stored = false;
-      const settled = () => {
-        stored = true;
-      };
-      previous.done.then(settled, settled);
-      while (!stored && built < jobs.length) {
-        await build(built++);
-        await new Promise((resolve) => setImmediate(resolve)); // lets the end of the copy in
+  try {
+    for (let i = 0; i < jobs.length; i++) {
+      const job = jobs[i] as CopyJob;
+      if (ready === i) await build(ready++);
+      const rows = built[i] as CopyValue[][];
+      built[i] = [];
+      if (rows.length === 0) continue;
+      const text = rows.length < COPY_FROM_ROWS ? undefined : copyText(rows);
+      if (previous !== undefined) {
+        let stored = false;
+        const settled = () => {
+          stored = true;
+        };
+        previous.done.then(settled, settled);
+        while (!stored && ready < jobs.length) {
+          await build(ready++);
+          await new Promise((resolve) => setImmediate(resolve)); // lets the end of the copy in
+        }
+        await previous.done;
+        previous = undefined;
       }
-      await previous.done;
+      await job.before?.();
+      if (text === undefined) inserts.push(insertRows(tx, job, rows));
+      else {
+        previous = startCopy(tx, job.table, job.columns, text);
+        await previous.sent;
+      }
     }
-    if (texts[i] === '') continue; // no rows
-    await job.before?.();
-    previous = startCopy(tx, job.table, job.columns, texts[i] as string);
-    texts[i] = '';
-    await previous.sent;
+    await previous?.done;
+  } catch (error) {
+    // An insert that failed failed first: the statements after it only found the
+    // transaction aborted.
+    throw firstFailure(await Promise.allSettled(inserts)) ?? error;
   }
-  await previous?.done;
+  await Promise.all(inserts);
+}
+
+function firstFailure(results: ReadonlyArray<PromiseSettledResult<unknown>>): unknown {
+  const failed = results.find((result) => result.status === 'rejected');
+  return failed === undefined ? undefined : (failed as PromiseRejectedResult).reason;
 }

@@ -24,7 +24,7 @@ import {
   type AttrValueRow,
 } from '../sql/entity-index-rows.js';
 import type { EntityWrite } from '../sql/mutation-plan.js';
-import { copyField, copyLines, copyText, type CopyJob } from './postgres-copy.js';
+import type { CopyJob } from './postgres-copy.js';
 import type { PostgresParameter } from './postgres-database.js';
 
 type Tx = postgres.TransactionSql;
@@ -101,16 +101,11 @@ class IndexRows {
       {
         table: 'attr_values',
         columns: ['tenant', 'attr', 'kind', 'inst', 'num', 'str', 'entity_pk'],
-        text: () => {
-          const head = copyField(tenant);
-          const lines: string[] = [];
-          for (const { pk, rows } of this.values)
-            for (const row of rows)
-              lines.push(
-                `${head}\t${copyField(row.attr)}\t${row.kind}\t${row.inst}\t${copyField(row.num)}\t${copyField(row.str)}\t${pk}`,
-              );
-          return copyLines(lines);
-        },
+        types: ['text', 'text', 'text', 'integer', 'float8', 'text', 'bigint'],
+        rows: () =>
+          this.values.flatMap(({ pk, rows }) =>
+            rows.map((row) => [tenant, row.attr, row.kind, row.inst, row.num, row.str, pk]),
+          ),
       },
     ];
   }
@@ -263,17 +258,16 @@ export class EntityWriteBatch {
             {
               table: 'entities',
               columns: ['pk', 'tenant', 'id', 'doc', 'created_at', 'modified_at'],
-              text: () =>
-                copyText(
-                  this.inserts.map((entity, i) => [
-                    this.insertedPks[i],
-                    tenant,
-                    entity.id,
-                    entityDoc(entity),
-                    entity.createdAt,
-                    entity.modifiedAt,
-                  ]),
-                ),
+              types: ['bigint', 'text', 'text', 'json', 'text', 'text'],
+              rows: () =>
+                this.inserts.map((entity, i) => [
+                  this.insertedPks[i],
+                  tenant,
+                  entity.id,
+                  entityDoc(entity),
+                  entity.createdAt,
+                  entity.modifiedAt,
+                ]),
             },
           ];
     return [...this.rows.valueCopy(tenant), ...entities];

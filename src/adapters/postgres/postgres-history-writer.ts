@@ -22,7 +22,7 @@ import {
   type HistoryRow,
   type RecordedInstance,
 } from '../sql/history-rows.js';
-import { copyField, copyLines, runCopies, type CopyJob } from './postgres-copy.js';
+import { runCopies, type CopyJob } from './postgres-copy.js';
 import type { PostgresParameter } from './postgres-database.js';
 import { jsonRows } from './postgres-json-rows.js';
 import type { HistoryPartitions } from './postgres-history-partitions.js';
@@ -99,19 +99,31 @@ const HISTORY_ROW_COLUMNS = [...HISTORY_COLUMNS, 'ord'];
 const COPIED_COLUMNS = HISTORY_COLUMNS.filter((column) => column !== 'pk');
 const PK_INDEX = HISTORY_COLUMNS.indexOf('pk');
 
-/** attr_history rows without their `pk`, in COPY's text format. */
+/** The types of HISTORY_COLUMNS. */
+const HISTORY_TYPES = [
+  'bigint',
+  'text',
+  'bigint',
+  'bigint',
+  'text',
+  'bigint',
+  'bigint',
+  'bigint',
+  'bigint',
+  'smallint',
+  'float8',
+  'text',
+  'text',
+  'text',
+];
+
+/** attr_history rows without their `pk`. */
 function historyCopy(rows: () => readonly HistoryRow[]): CopyJob {
   return {
     table: 'attr_history',
     columns: COPIED_COLUMNS,
-    text: () =>
-      copyLines(
-        rows().map((row) => {
-          let line = copyField(row[0]);
-          for (let i = 1; i < row.length; i++) if (i !== PK_INDEX) line += '\t' + copyField(row[i]);
-          return line;
-        }),
-      ),
+    types: HISTORY_TYPES.filter((_, i) => i !== PK_INDEX),
+    rows: () => rows().map((row) => row.filter((_, i) => i !== PK_INDEX)),
   };
 }
 
