@@ -13,7 +13,15 @@ import { parseIsoDuration } from '../../src/ngsi-ld/temporal/iso-duration.js';
 import { openPostgresTestDatabase } from '../support/postgres-test-database.js';
 import { describeHistoryFeedContract } from './history-store-feed.contract.js';
 import { describeHistoryStoreContract } from './history-store.contract.js';
-import { createHistory, readOptions, SPEED, speedAt, T0 } from './history-store.fixtures.js';
+import {
+  change,
+  createHistory,
+  entity,
+  readOptions,
+  SPEED,
+  speedAt,
+  T0,
+} from './history-store.fixtures.js';
 
 const opened = await openPostgresTestDatabase();
 
@@ -110,6 +118,24 @@ if (!opened.available) {
         assert.equal(far?.part, 'attr_history_default');
         const history = await store.retrieveHistory('', 'urn:a:1', readOptions());
         assert.equal(history?.attrs[SPEED]?.instances.length, 306);
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('instances copied from entity changes go to the partition of their month, made first', async () => {
+      const { sql, writer, cleanup } = await open();
+      try {
+        const current = entity('urn:a:1', { [SPEED]: [speedAt(0, 7)] });
+        const at = new Date(T0).toISOString();
+        await sql.begin((tx) => writer.append(tx, [change('urn:a:1', at, null, current)]));
+        const rows = await sql.unsafe<Array<{ part: string; n: number }>>(
+          'SELECT tableoid::regclass::text AS part, count(*) AS n FROM attr_history GROUP BY 1',
+        );
+        assert.deepEqual(
+          rows.map((r) => [r.part, Number(r.n)]),
+          [['attr_history_y2018m08', 1]],
+        );
       } finally {
         await cleanup();
       }

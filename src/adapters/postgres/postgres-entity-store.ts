@@ -5,6 +5,7 @@
  * id race on the unique key; the loser is run again from the start, when the row exists
  * and is locked, so `apply` sees it (the mutations are pure, re-running them is safe).
  */
+import type postgres from 'postgres';
 import type { EntityChange } from '../../context/ports/change-log.port.js';
 import type {
   EntityMutation,
@@ -22,19 +23,54 @@ import {
   renderSummaryStatements,
   type SummaryRows,
 } from '../sql/store-summaries.js';
-import type { PostgresChangeLog } from './postgres-change-log.js';
+import { CHANGE_SEQUENCE, type PostgresChangeLog } from './postgres-change-log.js';
 import type { PostgresParameter, PostgresSql } from './postgres-database.js';
 import { createPostgresCandidateReaders } from './postgres-candidate-reader.js';
 import { postgresDialect } from './postgres-dialect.js';
 import type { PostgresHistoryWriter } from './postgres-history-writer.js';
-import { writeEntities } from './postgres-entity-writer.js';
+import { EntityWriteBatch } from './postgres-entity-writer.js';
+import { runCopies } from './postgres-copy.js';
 import { createStatisticsKeeper } from './postgres-statistics.js';
 
-/** unique_violation (a concurrent create of the same id) and deadlock_detected. */
-const RETRYABLE = new Set(['23505', '40P01']);
+/**
+ * unique_violation (a concurrent create of the same id), deadlock_detected, and
+ * serialization_failure (a history row created concurrently, postgres-history-writer.ts).
+ */
+const RETRYABLE = new Set(['23505', '40P01', '40001']);
 const MAX_ATTEMPTS = 5;
 /** Statement texts of queries prepared at most (see `all`). */
 export const MAX_PREPARED_TEXTS = 200;
+
+/**
+ * Numbers for the rows a batch of `count` ids may create, in one statement: entity keys
+ * and change-log sequence numbers, in order (keys follow creation order, seqs the order of
+ * the changes). Those it does not use are skipped, as a rolled back insert skips its own.
+ */
+async function reserveNumbers(
+  tx: postgres.TransactionSql,
+  count: number,
+): Promise<{ entityPks: number[]; changeSeqs: number[] }> {
+  const [row] = await tx.unsafe<Array<{ entity_pks: string[]; change_seqs: string[] }>>(
+    `SELECT ARRAY(SELECT nextval('entities_pk_seq') FROM generate_series(1, $1::int) ORDER BY 1)::text[] AS entity_pks,
+       ARRAY(SELECT nextval('${CHANGE_SEQUENCE}') FROM generate_series(1, $1::int) ORDER BY 1)::text[] AS change_seqs`,
+    [count],
+    { prepare: true },
+  );
+  return {
+    entityPks: (row?.entity_pks ?? []).map(Number),
+    changeSeqs: (row?.change_seqs ?? []).map(Number),
+  };
+}
+
+/** The subscriptions' version the batch's changes are logged against (EntityChange). */
+async function readSubscriptionsVersion(tx: postgres.TransactionSql): Promise<number | null> {
+  const [row] = await tx.unsafe<Array<{ value: string }>>(
+    'SELECT value::text AS value FROM subscription_counter WHERE one = 1',
+    [],
+    { prepare: true },
+  );
+  return row === undefined ? null : Number(row.value);
+}
 
 function isRetryable(error: unknown): boolean {
   return (
@@ -88,28 +124,48 @@ export function createPostgresEntityStore(
           { prepare: true },
         )
         .execute();
-      const [rows, historyRows] = await Promise.all([
+      // Numbers for the rows the batch may create, with the locks: its copies need them.
+      const [rows, historyRows, numbers] = await Promise.all([
         locking,
         history?.lockEntities(tx, tenant, ids),
+        reserveNumbers(tx, ids.length),
       ]);
       const loaded = new Map<string, StoredEntity>(
         rows.map((row) => [row.id, { pk: row.pk, entity: parseEntityDoc(row.doc) }]),
       );
       const plan = planMutations(loaded, mutations);
       const unsequenced = changeLog.changesOf(tenant, plan.writes);
-      // The entity rows, the change log and the history are written side by side: their
-      // statements share round trips (the driver pipelines them on the connection).
-      const [, changes] = await Promise.all([
-        writeEntities(tx, tenant, plan.writes),
-        changeLog.record(tx, unsequenced),
-        historyRows === undefined
-          ? undefined
-          : history?.append(tx, unsequenced, { tenant, rows: historyRows }),
+      // Every statement is sent as soon as it is known (the driver pipelines them on the
+      // connection), and the copies follow them without waiting: the server runs them in
+      // order, while the rows of the next copy are being built.
+      const entities = new EntityWriteBatch(plan.writes);
+      const sent: Array<Promise<unknown>> = entities.statements(tx);
+      const version = readSubscriptionsVersion(tx);
+      const historySent = historyRows && history?.batch(unsequenced)?.send(tx, tenant, historyRows);
+      entities.assignKeys(numbers.entityPks);
+      const statements = Promise.all([
+        ...sent,
+        version,
+        historySent?.written,
+        ...entities.indexStatements(tx, tenant),
+      ]);
+      const logged = changeLog.record(unsequenced, numbers.changeSeqs, version);
+      const copies = [...entities.copies(tenant), historySent?.copy, logged.copy];
+      await Promise.all([
+        statements,
+        runCopies(
+          tx,
+          copies.filter((copy) => copy !== undefined),
+        ),
       ]);
       if (createTenant && plan.writes.length > 0 && tenant !== DEFAULT_TENANT) {
         await tx.unsafe('INSERT INTO tenants (name) VALUES ($1) ON CONFLICT DO NOTHING', [tenant]);
       }
-      return { results: plan.results, written: plan.writes.length, changes };
+      return {
+        results: plan.results,
+        written: plan.writes.length,
+        changes: logged.changes(),
+      };
     }) as Promise<{ results: MutationResult<R>[]; written: number; changes: EntityChange[] }>;
   }
 

@@ -1,9 +1,12 @@
 /**
  * Writes the outcome of a mutation batch (sql/mutation-plan.ts) into PostgreSQL in a fixed
- * number of statements whatever the batch size: arrays bound as parameters and expanded
- * with `unnest`, so 1,000 upserts cost a handful of statements, not thousands. The
- * statements of each phase are sent together (the driver pipelines them on the
- * transaction's connection, executed in order), so a batch costs two round trips.
+ * number of statements whatever the batch size, in the phases of the entity store's
+ * transaction (postgres-entity-store.ts), all sent one after another without waiting:
+ * 1. `statements`: the deleted entities' rows and the updated documents;
+ * 2. `indexStatements`: the changed attributes' rows go, the type and box rows come;
+ * 3. `copies`: the value rows and the new entity rows, through COPY (postgres-copy.ts).
+ * New entities get their primary keys from the sequence beforehand, in batch order, so
+ * their keys follow creation order and the index rows can be built before they are sent.
  *
  * An update rewrites only the index rows of the attributes whose rows changed
  * (entity-index-rows.ts, changedAttributeRows), as the SQLite writer does: a partial update
@@ -21,31 +24,23 @@ import {
   type AttrValueRow,
 } from '../sql/entity-index-rows.js';
 import type { EntityWrite } from '../sql/mutation-plan.js';
+import type { CopyJob } from './postgres-copy.js';
 import type { PostgresParameter } from './postgres-database.js';
-import { jsonRows } from './postgres-json-rows.js';
-
-/** Entity rows for json_to_recordset. */
-const UPDATED_ROW_COLUMNS = ['pk', 'doc', 'created_at', 'modified_at'];
-const INSERTED_ROW_COLUMNS = ['id', 'doc', 'created_at', 'modified_at', 'ord'];
-const VALUE_ROW_COLUMNS = ['attr', 'kind', 'inst', 'num', 'str', 'pk'];
 
 type Tx = postgres.TransactionSql;
 
+/**
+ * Named prepared statements: the driver describes an unnamed statement with parameters
+ * before binding it, a round trip that also holds back every statement sent after it.
+ */
 function run(tx: Tx, text: string, params: unknown[]): Promise<postgres.RowList<postgres.Row[]>> {
-  return tx.unsafe(text, params as PostgresParameter[]);
+  return tx.unsafe(text, params as PostgresParameter[], { prepare: true });
 }
 
-/** Index rows to insert, as column arrays for `unnest`. */
-class IndexRowColumns {
+/** Index rows to insert: the small tables as column arrays for `unnest`, values for COPY. */
+class IndexRows {
   readonly types = { pk: [] as number[], type: [] as string[] };
-  readonly values = {
-    pk: [] as number[],
-    attr: [] as string[],
-    kind: [] as string[],
-    inst: [] as number[],
-    num: [] as Array<number | null>,
-    str: [] as Array<string | null>,
-  };
+  readonly values: Array<{ pk: number; rows: readonly AttrValueRow[] }> = [];
   readonly boxes = {
     pk: [] as number[],
     attr: [] as string[],
@@ -60,14 +55,7 @@ class IndexRowColumns {
   }
 
   addValues(pk: number, rows: readonly AttrValueRow[]): void {
-    for (const row of rows) {
-      this.values.pk.push(pk);
-      this.values.attr.push(row.attr);
-      this.values.kind.push(row.kind);
-      this.values.inst.push(row.inst);
-      this.values.num.push(row.num);
-      this.values.str.push(row.str);
-    }
+    if (rows.length > 0) this.values.push({ pk, rows });
   }
 
   addBox(pk: number, attr: string, box: BBox): void {
@@ -93,23 +81,6 @@ class IndexRowColumns {
           [tenant, this.types.type, this.types.pk],
         ),
       );
-    const v = this.values;
-    if (v.pk.length > 0)
-      statements.push(
-        run(
-          tx,
-          `INSERT INTO attr_values (tenant, attr, kind, inst, num, str, entity_pk)
-           SELECT $1::text, u.attr, u.kind, u.inst, u.num, u.str, u.pk
-           FROM json_to_recordset($2::text::json) AS u(attr text, kind text, inst integer, num float8, str text, pk bigint)`,
-          [
-            tenant,
-            jsonRows(
-              VALUE_ROW_COLUMNS,
-              v.pk.map((pk, i) => [v.attr[i], v.kind[i], v.inst[i], v.num[i], v.str[i], pk]),
-            ),
-          ],
-        ),
-      );
     const b = this.boxes;
     if (b.pk.length > 0)
       statements.push(
@@ -122,6 +93,21 @@ class IndexRowColumns {
         ),
       );
     return statements;
+  }
+
+  valueCopy(tenant: string): CopyJob[] {
+    if (this.values.length === 0) return [];
+    return [
+      {
+        table: 'attr_values',
+        columns: ['tenant', 'attr', 'kind', 'inst', 'num', 'str', 'entity_pk'],
+        types: ['text', 'text', 'text', 'integer', 'float8', 'text', 'bigint'],
+        rows: () =>
+          this.values.flatMap(({ pk, rows }) =>
+            rows.map((row) => [tenant, row.attr, row.kind, row.inst, row.num, row.str, pk]),
+          ),
+      },
+    ];
   }
 }
 
@@ -150,96 +136,140 @@ function deleteByEntity(tx: Tx, table: string, pks: number[]): Array<Promise<unk
   return [run(tx, `DELETE FROM ${table} WHERE entity_pk = ANY($1::bigint[])`, [pks])];
 }
 
-function updateEntities(tx: Tx, updates: Array<{ pk: number; entity: Entity }>) {
+const RECORD_SEPARATOR = '\u001e';
+
+/**
+ * Joins texts for `string_to_array($n, E'\x1e')`: one text parameter the server splits
+ * without parsing, where a JSON recordset costs a JSON.stringify of every document and two
+ * parses by the server. U+001E cannot occur in JSON text (raw control characters are
+ * invalid even inside strings) nor in a timestamp; an empty text would vanish.
+ */
+function separated(texts: readonly string[]): string {
+  if (texts.some((text) => text.length === 0 || text.includes(RECORD_SEPARATOR)))
+    throw new Error('Texts to separate must be non-empty, without U+001E');
+  return texts.join(RECORD_SEPARATOR);
+}
+
+function updateEntities(tx: Tx, updates: ReadonlyArray<{ pk: number; entity: Entity }>) {
   if (updates.length === 0) return [];
   return [
     run(
       tx,
       `UPDATE entities AS e SET doc = u.doc::json, created_at = u.created_at, modified_at = u.modified_at
-       FROM json_to_recordset($1::text::json) AS u(pk bigint, doc text, created_at text, modified_at text)
+       FROM unnest($1::bigint[], string_to_array($2, E'\\x1e'), string_to_array($3, E'\\x1e'),
+         string_to_array($4, E'\\x1e')) AS u(pk, doc, created_at, modified_at)
        WHERE e.pk = u.pk`,
       [
-        jsonRows(
-          UPDATED_ROW_COLUMNS,
-          updates.map((u) => [u.pk, entityDoc(u.entity), u.entity.createdAt, u.entity.modifiedAt]),
-        ),
+        updates.map((u) => u.pk),
+        separated(updates.map((u) => entityDoc(u.entity))),
+        separated(updates.map((u) => u.entity.createdAt)),
+        separated(updates.map((u) => u.entity.modifiedAt)),
       ],
     ),
   ];
 }
 
-/** Inserts in batch order, so the new primary keys follow creation order. */
-async function insertEntities(tx: Tx, tenant: string, entities: Entity[]): Promise<number[]> {
-  if (entities.length === 0) return [];
-  const rows = await run(
-    tx,
-    `INSERT INTO entities (tenant, id, doc, created_at, modified_at)
-     SELECT $1::text, u.id, u.doc::json, u.created_at, u.modified_at
-     FROM json_to_recordset($2::text::json) AS u(id text, doc text, created_at text, modified_at text, ord integer)
-     ORDER BY u.ord RETURNING pk, id`,
-    [
-      tenant,
-      jsonRows(
-        INSERTED_ROW_COLUMNS,
-        entities.map((e, i) => [e.id, entityDoc(e), e.createdAt, e.modifiedAt, i]),
-      ),
-    ],
-  );
-  const pks = new Map(rows.map((row) => [row['id'] as string, row['pk'] as number]));
-  return entities.map((entity) => pks.get(entity.id) as number);
-}
+/** The writes of one batch, sorted into the statements of each phase. */
+export class EntityWriteBatch {
+  /** Entities to insert, in batch order: `assignKeys` takes one key for each. */
+  readonly inserts: Entity[] = [];
+  private readonly removed: number[] = []; // deleted or replaced: every index row goes
+  private readonly retyped: number[] = [];
+  private readonly changedValues = new AttributeKeys();
+  private readonly changedBoxes = new AttributeKeys();
+  private readonly updates: Array<{ pk: number; previous: Entity; entity: Entity }> = [];
+  private readonly rows = new IndexRows();
+  private insertedPks: readonly number[] = [];
 
-export async function writeEntities(tx: Tx, tenant: string, writes: EntityWrite[]): Promise<void> {
-  const removed: number[] = []; // deleted or replaced: every index row goes
-  const retyped: number[] = [];
-  const changedValues = new AttributeKeys();
-  const changedBoxes = new AttributeKeys();
-  const updates: Array<{ pk: number; entity: Entity }> = [];
-  const inserts: Entity[] = [];
-  const rows = new IndexRowColumns();
-  for (const write of writes) {
-    if (write.op === 'insert') inserts.push(write.entity);
-    else if (write.op === 'delete') removed.push(write.pk);
-    else if (write.op === 'replace') {
-      removed.push(write.pk);
-      inserts.push(write.entity);
-    } else {
-      const { pk, previous, entity } = write;
-      updates.push({ pk, entity });
-      const types = entityTypeRows(entity);
-      const before = entityTypeRows(previous);
-      if (types.length !== before.length || types.some((type) => !before.includes(type))) {
-        retyped.push(pk);
-        rows.addTypes(pk, types);
-      }
-      for (const change of changedAttributeRows(previous, entity)) {
-        changedValues.add(pk, change.attr);
-        rows.addValues(pk, change.next.values);
-        if (sameBoxes(change.previous.boxes, change.next.boxes)) continue;
-        changedBoxes.add(pk, change.attr);
-        for (const box of change.next.boxes) rows.addBox(pk, change.attr, box);
-      }
+  constructor(writes: readonly EntityWrite[]) {
+    for (const write of writes) {
+      if (write.op === 'insert') this.inserts.push(write.entity);
+      else if (write.op === 'delete') this.removed.push(write.pk);
+      else if (write.op === 'replace') {
+        this.removed.push(write.pk);
+        this.inserts.push(write.entity);
+      } else this.updates.push(write);
     }
   }
-  // Phase 1: every deletion and update, then the inserts whose keys the index rows need
-  // (in this order: a replaced entity's row must be gone before its id is inserted again).
-  const phase1: Array<Promise<unknown>> = [
-    ...deleteByEntity(tx, 'entity_types', [...removed, ...retyped]),
-    ...deleteByEntity(tx, 'attr_values', removed),
-    ...deleteByEntity(tx, 'geo_boxes', removed),
-    ...changedValues.delete(tx, 'attr_values'),
-    ...changedBoxes.delete(tx, 'geo_boxes'),
-    ...(removed.length > 0
-      ? [run(tx, 'DELETE FROM entities WHERE pk = ANY($1::bigint[])', [removed])]
-      : []),
-    ...updateEntities(tx, updates),
-  ];
-  // The driver's queries are lazy: Promise.all sends phase 1 now, before the inserts.
-  const phase1Done = Promise.all(phase1);
-  phase1Done.catch(() => undefined); // awaited below; must not be unhandled if the insert fails
-  const insertedPks = await insertEntities(tx, tenant, inserts);
-  await phase1Done;
-  inserts.forEach((entity, i) => rows.addEntity(insertedPks[i] as number, entity));
-  // Phase 2: the index rows.
-  await Promise.all(rows.insert(tx, tenant));
+
+  /**
+   * Phase 1: the deleted and replaced entities' rows and the updated documents (a replaced
+   * entity's row must be gone before its id is inserted again); sent before the index rows
+   * are worked out, so that the server starts on them at once.
+   */
+  statements(tx: Tx): Array<Promise<unknown>> {
+    const { removed } = this;
+    return [
+      ...deleteByEntity(tx, 'entity_types', removed),
+      ...deleteByEntity(tx, 'attr_values', removed),
+      ...deleteByEntity(tx, 'geo_boxes', removed),
+      ...(removed.length > 0
+        ? [run(tx, 'DELETE FROM entities WHERE pk = ANY($1::bigint[])', [removed])]
+        : []),
+      ...updateEntities(tx, this.updates),
+    ];
+  }
+
+  /**
+   * The keys the sequence gave the inserts, in their order: builds their index rows, and
+   * the rows of the updated entities' changed attributes.
+   */
+  assignKeys(pks: readonly number[]): void {
+    this.insertedPks = pks;
+    for (const { pk, previous, entity } of this.updates) this.addUpdate(pk, previous, entity);
+    this.inserts.forEach((entity, i) => this.rows.addEntity(pks[i] as number, entity));
+  }
+
+  private addUpdate(pk: number, previous: Entity, entity: Entity): void {
+    const types = entityTypeRows(entity);
+    const before = entityTypeRows(previous);
+    if (types.length !== before.length || types.some((type) => !before.includes(type))) {
+      this.retyped.push(pk);
+      this.rows.addTypes(pk, types);
+    }
+    for (const change of changedAttributeRows(previous, entity)) {
+      this.changedValues.add(pk, change.attr);
+      this.rows.addValues(pk, change.next.values);
+      if (sameBoxes(change.previous.boxes, change.next.boxes)) continue;
+      this.changedBoxes.add(pk, change.attr);
+      for (const box of change.next.boxes) this.rows.addBox(pk, change.attr, box);
+    }
+  }
+
+  /**
+   * Phase 2, after assignKeys: the updated entities' changed rows go, then the type and box
+   * rows are inserted.
+   */
+  indexStatements(tx: Tx, tenant: string): Array<Promise<unknown>> {
+    return [
+      ...deleteByEntity(tx, 'entity_types', this.retyped),
+      ...this.changedValues.delete(tx, 'attr_values'),
+      ...this.changedBoxes.delete(tx, 'geo_boxes'),
+      ...this.rows.insert(tx, tenant),
+    ];
+  }
+
+  /** Phase 3: the value rows (the longest copy), then the new entity rows. */
+  copies(tenant: string): CopyJob[] {
+    const entities: CopyJob[] =
+      this.inserts.length === 0
+        ? []
+        : [
+            {
+              table: 'entities',
+              columns: ['pk', 'tenant', 'id', 'doc', 'created_at', 'modified_at'],
+              types: ['bigint', 'text', 'text', 'json', 'text', 'text'],
+              rows: () =>
+                this.inserts.map((entity, i) => [
+                  this.insertedPks[i],
+                  tenant,
+                  entity.id,
+                  entityDoc(entity),
+                  entity.createdAt,
+                  entity.modifiedAt,
+                ]),
+            },
+          ];
+    return [...this.rows.valueCopy(tenant), ...entities];
+  }
 }

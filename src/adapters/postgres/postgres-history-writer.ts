@@ -1,8 +1,9 @@
 /**
  * Writes the attribute history on PostgreSQL inside a caller's transaction, in a fixed
- * number of statements whatever the number of instances (arrays expanded with `unnest`):
- * the entity store calls `append` in the transaction of the entity changes it records
- * (temporal.md §5), the history store calls `saveEntities`/`record` for the temporal API.
+ * number of statements whatever the number of instances (arrays expanded with `unnest`,
+ * new instances copied with COPY): the entity store writes a `batch` in the transaction of
+ * the entity changes it records (temporal.md §5), the history store calls
+ * `saveEntities`/`record` for the temporal API.
  */
 import type postgres from 'postgres';
 import type { UnsequencedChange } from '../sql/change-rows.js';
@@ -18,8 +19,10 @@ import {
   HISTORY_COLUMNS,
   historyRow,
   type EntityRow,
+  type HistoryRow,
   type RecordedInstance,
 } from '../sql/history-rows.js';
+import { runCopies, type CopyJob } from './postgres-copy.js';
 import type { PostgresParameter } from './postgres-database.js';
 import { jsonRows } from './postgres-json-rows.js';
 import type { HistoryPartitions } from './postgres-history-partitions.js';
@@ -46,14 +49,12 @@ export interface PostgresHistoryWriter {
    */
   lockEntities(tx: Tx, tenant: string, ids: readonly string[]): Promise<Map<string, EntityRow>>;
   /**
-   * Records what entity changes of this transaction did to their attributes; `locked`: the
-   * rows lockEntities returned for the tenant.
+   * What the changes of a mutation batch (of one tenant) add to the history, written in the
+   * phases of the entity store's transaction (HistoryBatch); undefined when nothing.
    */
-  append(
-    tx: Tx,
-    changes: readonly UnsequencedChange[],
-    locked?: { tenant: string; rows: ReadonlyMap<string, EntityRow> },
-  ): Promise<void>;
+  batch(changes: readonly UnsequencedChange[]): HistoryBatch | undefined;
+  /** Records what entity changes (of any tenants) did to their attributes, all phases at once. */
+  append(tx: Tx, changes: readonly UnsequencedChange[]): Promise<void>;
   /** Applies writes in order (ids may repeat), creating missing entities; rows by id. */
   saveEntities(
     tx: Tx,
@@ -64,10 +65,67 @@ export interface PostgresHistoryWriter {
   registerTenant(tx: Tx, tenant: string): Promise<void>;
 }
 
+/** The history of one mutation batch, written in the entity store's transaction. */
+export interface HistoryBatch {
+  /**
+   * Sends every statement of the batch's `history_entities` and `history_types` rows at
+   * once, given the rows lockEntities returned for its ids (so that copies can follow them
+   * without a round trip in between): `written` settles with them, and `copy` (the
+   * instances, none perhaps; the partitions of their months are made before it starts) is
+   * ready then. A
+   * row another transaction created after the lock fails the batch with a retryable error
+   * (SQLSTATE 40001): run again, it finds the row locked.
+   */
+  send(
+    tx: Tx,
+    tenant: string,
+    locked: ReadonlyMap<string, EntityRow>,
+  ): { written: Promise<unknown>; copy: CopyJob };
+}
+
+/** A history row created by another transaction since this one locked the rows. */
+export function concurrentCreation(): Error {
+  return Object.assign(new Error('A history entity was created concurrently'), {
+    code: '40001',
+  });
+}
+
 const ENTITY_COLUMNS = 'pk, id, types, scope, created_at, modified_at';
 
 /** attr_history rows (HistoryRow) and their position, for json_to_recordset. */
 const HISTORY_ROW_COLUMNS = [...HISTORY_COLUMNS, 'ord'];
+
+/** Columns of a copied history row: `pk` comes from the column's default (the sequence). */
+const COPIED_COLUMNS = HISTORY_COLUMNS.filter((column) => column !== 'pk');
+const PK_INDEX = HISTORY_COLUMNS.indexOf('pk');
+
+/** The types of HISTORY_COLUMNS. */
+const HISTORY_TYPES = [
+  'bigint',
+  'text',
+  'bigint',
+  'bigint',
+  'text',
+  'bigint',
+  'bigint',
+  'bigint',
+  'bigint',
+  'smallint',
+  'float8',
+  'text',
+  'text',
+  'text',
+];
+
+/** attr_history rows without their `pk`. */
+function historyCopy(rows: () => readonly HistoryRow[]): CopyJob {
+  return {
+    table: 'attr_history',
+    columns: COPIED_COLUMNS,
+    types: HISTORY_TYPES.filter((_, i) => i !== PK_INDEX),
+    rows: () => rows().map((row) => row.filter((_, i) => i !== PK_INDEX)),
+  };
+}
 
 function run<T extends readonly object[] = postgres.Row[]>(
   tx: Tx,
@@ -238,53 +296,179 @@ export function createPostgresHistoryWriter(
       tx,
       rows.map((row) => row[2]),
     );
-    await run(
-      tx,
-      `INSERT INTO attr_history (entity_pk, attr, ts, pk, dataset, observed_at, created_at, modified_at, deleted_at, vclass, num, txt, vkey, doc)
-       SELECT u.entity_pk, u.attr, u.ts, CASE WHEN u.pk = 0 THEN nextval('attr_history_pk') ELSE u.pk END,
-         u.dataset, u.observed_at, u.created_at, u.modified_at, u.deleted_at, u.vclass, u.num, u.txt, u.vkey, u.doc
-       FROM json_to_recordset($1::text::json) AS u(entity_pk bigint, attr text, ts bigint, pk bigint, dataset text,
-         observed_at bigint, created_at bigint, modified_at bigint, deleted_at bigint, vclass smallint,
-         num float8, txt text, vkey text, doc text, ord integer)
-       ORDER BY u.ord`,
-      [
-        jsonRows(
-          HISTORY_ROW_COLUMNS,
-          rows.map((row, i) => [...row, i]),
-        ),
-      ],
-    );
+    if (rows.every((row) => row[PK_INDEX] === 0)) await runCopies(tx, [historyCopy(() => rows)]);
+    else
+      await run(
+        tx,
+        `INSERT INTO attr_history (entity_pk, attr, ts, pk, dataset, observed_at, created_at, modified_at, deleted_at, vclass, num, txt, vkey, doc)
+         SELECT u.entity_pk, u.attr, u.ts, CASE WHEN u.pk = 0 THEN nextval('attr_history_pk') ELSE u.pk END,
+           u.dataset, u.observed_at, u.created_at, u.modified_at, u.deleted_at, u.vclass, u.num, u.txt, u.vkey, u.doc
+         FROM json_to_recordset($1::text::json) AS u(entity_pk bigint, attr text, ts bigint, pk bigint, dataset text,
+           observed_at bigint, created_at bigint, modified_at bigint, deleted_at bigint, vclass smallint,
+           num float8, txt text, vkey text, doc text, ord integer)
+         ORDER BY u.ord`,
+        [
+          jsonRows(
+            HISTORY_ROW_COLUMNS,
+            rows.map((row, i) => [...row, i]),
+          ),
+        ],
+      );
     // Counted before the commit: a check that comes too early only runs again later.
     statistics?.noteWrites(rows.length);
   }
 
+  /** saveEntitiesPipelined in one go, for `HistoryBatch.send`: rows by id. */
+  function sendEntities(
+    tx: Tx,
+    tenant: string,
+    writes: ReadonlyArray<{ id: string; write: EntityStateWrite }>,
+    locked: ReadonlyMap<string, EntityRow>,
+  ): Promise<Map<string, number>> {
+    const ids = [...new Set(writes.map((w) => w.id))].sort();
+    const states = nextStates(writes, locked);
+    const state = (id: string) => states.get(id) as NextEntityState;
+    const known = ids.filter((id) => locked.has(id));
+    const fresh = ids.filter((id) => !locked.has(id));
+    const pkOf = (id: string) => Number((locked.get(id) as EntityRow).pk);
+    const statements: Array<Promise<unknown>> = [];
+    if (known.length > 0) {
+      statements.push(
+        run(
+          tx,
+          `UPDATE history_entities AS e SET types = u.types, scope = u.scope, modified_at = u.modified_at
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(pk, types, scope, modified_at)
+           WHERE e.pk = u.pk`,
+          [
+            known.map(pkOf),
+            known.map((id) => JSON.stringify(state(id).types)),
+            known.map((id) => state(id).scope),
+            known.map((id) => state(id).modifiedAt),
+          ],
+        ),
+      );
+      const retyped = known.filter((id) => state(id).typesChanged);
+      if (retyped.length > 0) {
+        const pairs = retyped.flatMap((id) => state(id).types.map((type) => [type, pkOf(id)]));
+        statements.push(
+          run(tx, 'DELETE FROM history_types WHERE entity_pk = ANY($1::bigint[])', [
+            retyped.map(pkOf),
+          ]),
+          run(
+            tx,
+            `INSERT INTO history_types (type, entity_pk) SELECT * FROM unnest($1::text[], $2::bigint[])
+             ON CONFLICT DO NOTHING`,
+            [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+          ),
+        );
+      }
+    }
+    const saved = new Map<string, number>(known.map((id) => [id, pkOf(id)]));
+    if (fresh.length > 0) {
+      // The type rows of the rows it creates go with the insert: their keys stay on the server.
+      const pairs = fresh.flatMap((id) => state(id).types.map((type) => [id, type]));
+      const inserted = run<Array<{ pk: number; id: string }>>(
+        tx,
+        `WITH inserted AS (
+           INSERT INTO history_entities (tenant, id, types, scope, created_at, modified_at)
+           SELECT $1::text, u.id, u.types, u.scope, u.created_at, u.modified_at
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(id, types, scope, created_at, modified_at)
+           ON CONFLICT (tenant, id) DO NOTHING
+           RETURNING pk, id
+         ), typed AS (
+           INSERT INTO history_types (type, entity_pk)
+           SELECT t.type, i.pk FROM inserted i JOIN unnest($7::text[], $8::text[]) AS t(id, type) ON t.id = i.id
+           ON CONFLICT DO NOTHING
+         )
+         SELECT pk, id FROM inserted`,
+        [
+          tenant,
+          fresh,
+          fresh.map((id) => JSON.stringify(state(id).types)),
+          fresh.map((id) => state(id).scope),
+          fresh.map((id) => state(id).createdAt),
+          fresh.map((id) => state(id).modifiedAt),
+          pairs.map((p) => p[0]),
+          pairs.map((p) => p[1]),
+        ],
+      ).then((rows) => {
+        // DO NOTHING: a row another transaction inserted meanwhile (this insert waited for
+        // it to commit) is not ours to create.
+        if (rows.length !== fresh.length) throw concurrentCreation();
+        for (const row of rows) saved.set(row.id, Number(row.pk));
+      });
+      statements.push(inserted);
+    }
+    return Promise.all(statements).then(() => saved);
+  }
+
+  function batch(changes: readonly UnsequencedChange[]): HistoryBatch | undefined {
+    // A change of the current state is recorded whatever its instances (the entity row
+    // follows it); only a deletion's instances decide. The others' instances are worked out
+    // when their rows are built, after the statements are on their way.
+    const recorded = changes
+      .map((change) => ({
+        change,
+        instances: change.current === null ? changeInstances(change) : undefined,
+      }))
+      .filter(({ change, instances }) => change.current !== null || (instances?.length ?? 0) > 0);
+    if (recorded.length === 0) return undefined;
+    return {
+      send(tx, tenant, locked) {
+        const saved = sendEntities(
+          tx,
+          tenant,
+          recorded.map(({ change }) => ({ id: change.entityId, write: feedStateWrite(change) })),
+          locked,
+        );
+        let pks = new Map<string, number>();
+        const written = saved.then((found) => {
+          pks = found;
+        });
+        // Built while the server stores the rows copied before these.
+        let rows: HistoryRow[] = [];
+        const copy: CopyJob = {
+          ...historyCopy(() => {
+            rows = recorded.flatMap(({ change, instances }) => {
+              const entityPk = pks.get(change.entityId) as number;
+              return (instances ?? changeInstances(change)).map((instance) =>
+                historyRow(entityPk, 0, instance),
+              );
+            });
+            // Counted before the commit: a check that comes too early only runs again later.
+            statistics?.noteWrites(rows.length);
+            return rows;
+          }),
+          ready: written,
+          before: () =>
+            partitions.ensure(
+              tx,
+              rows.map((row) => row[2]),
+            ),
+        };
+        return { written, copy };
+      },
+    };
+  }
+
   return {
     lockEntities,
-    async append(tx, changes, locked) {
+    batch,
+    async append(tx, changes) {
       const byTenant = new Map<string, UnsequencedChange[]>();
       for (const change of changes)
         byTenant.set(change.tenant, [...(byTenant.get(change.tenant) ?? []), change]);
       for (const [tenant, list] of byTenant) {
-        const recorded = list
-          .map((change) => ({ change, instances: changeInstances(change) }))
-          .filter(({ change, instances }) => instances.length > 0 || change.current !== null);
-        if (recorded.length === 0) continue;
-        const { rows, pending } = await saveEntitiesPipelined(
+        const written = batch(list);
+        if (written === undefined) continue;
+        const locked = await lockEntities(
           tx,
           tenant,
-          recorded.map(({ change }) => ({ id: change.entityId, write: feedStateWrite(change) })),
-          locked?.tenant === tenant ? locked.rows : undefined,
+          list.map((change) => change.entityId),
         );
-        await Promise.all([
-          pending,
-          record(
-            tx,
-            recorded.map(({ change, instances }) => ({
-              entityPk: (rows.get(change.entityId) as EntityRow).pk,
-              instances,
-            })),
-          ),
-        ]);
+        const sent = written.send(tx, tenant, locked);
+        await sent.written;
+        await runCopies(tx, [sent.copy]);
       }
     },
     saveEntities,
