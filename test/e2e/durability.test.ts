@@ -31,8 +31,10 @@ async function checkDurability(storageArgs: string[]): Promise<void> {
       if (res?.status === 201) acknowledged.push(n);
       else break;
     }
-  })();
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  })().finally(() => (stop = true));
+  // Enough acknowledged writes before the kill, however loaded the machine (not a time).
+  for (let waited = 0; !stop && acknowledged.length < 20 && waited < 60_000; waited += 50)
+    await new Promise((resolve) => setTimeout(resolve, 50));
 
   const names = Array.from({ length: 30 }, (_, i) => `counter${i}`);
   const entityUrl = `${first.url}/ngsi-ld/v1/entities/urn:ngsi-ld:Streetlight:0`;
