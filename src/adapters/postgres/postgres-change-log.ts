@@ -42,7 +42,7 @@ export interface PostgresChangeLog extends ChangeLog {
   record(
     changes: readonly UnsequencedChange[],
     seqs: readonly number[],
-    subscriptionsVersion: Promise<number | null>,
+    subscriptionsVersion: number | null,
   ): { copy: CopyJob | undefined; changes(): EntityChange[] };
   /** After the commit. */
   committed(changes: EntityChange[]): void;
@@ -59,16 +59,10 @@ export function createPostgresChangeLog(sql: PostgresSql): PostgresChangeLog {
     record(changes, seqs, subscriptionsVersion) {
       const tenant = changes[0]?.tenant;
       if (tenant === undefined) return { copy: undefined, changes: () => [] };
-      let version: number | null = null;
-      const ready = subscriptionsVersion.then((read) => {
-        version = read;
-      });
-      ready.catch(() => undefined); // the caller awaits the version itself
       const copy: CopyJob = {
         table: 'entity_changes',
         columns: CHANGE_COLUMNS,
         types: ['bigint', 'text', 'text', 'text', 'text', 'text', 'bigint'],
-        ready,
         rows: () =>
           changes.map((c, i) => [
             seqs[i],
@@ -77,7 +71,7 @@ export function createPostgresChangeLog(sql: PostgresSql): PostgresChangeLog {
             c.at,
             c.previous === null ? null : entityDoc(c.previous),
             c.current === null ? null : entityDoc(c.current),
-            version,
+            subscriptionsVersion,
           ]),
       };
       return {
@@ -86,7 +80,7 @@ export function createPostgresChangeLog(sql: PostgresSql): PostgresChangeLog {
           changes.map((change, i) => ({
             seq: seqs[i] as number,
             ...change,
-            ...(version === null ? {} : { subscriptionsVersion: version }),
+            ...(subscriptionsVersion === null ? {} : { subscriptionsVersion }),
           })),
       };
     },

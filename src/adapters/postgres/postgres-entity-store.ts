@@ -45,31 +45,28 @@ export const MAX_PREPARED_TEXTS = 200;
  * Numbers for the rows a batch of `count` ids may create, in one statement: entity keys
  * and change-log sequence numbers, in order (keys follow creation order, seqs the order of
  * the changes). Those it does not use are skipped, as a rolled back insert skips its own.
+ * The same statement reads the subscriptions' version the batch's changes are logged
+ * against (EntityChange), after the batch's row locks: one statement fewer per write.
  */
 async function reserveNumbers(
   tx: postgres.TransactionSql,
   count: number,
-): Promise<{ entityPks: number[]; changeSeqs: number[] }> {
-  const [row] = await tx.unsafe<Array<{ entity_pks: string[]; change_seqs: string[] }>>(
+): Promise<{ entityPks: number[]; changeSeqs: number[]; subscriptionsVersion: number | null }> {
+  const [row] = await tx.unsafe<
+    Array<{ entity_pks: string[]; change_seqs: string[]; subscriptions_version: string | null }>
+  >(
     `SELECT ARRAY(SELECT nextval('entities_pk_seq') FROM generate_series(1, $1::int) ORDER BY 1)::text[] AS entity_pks,
-       ARRAY(SELECT nextval('${CHANGE_SEQUENCE}') FROM generate_series(1, $1::int) ORDER BY 1)::text[] AS change_seqs`,
+       ARRAY(SELECT nextval('${CHANGE_SEQUENCE}') FROM generate_series(1, $1::int) ORDER BY 1)::text[] AS change_seqs,
+       (SELECT value::text FROM subscription_counter WHERE one = 1) AS subscriptions_version`,
     [count],
     { prepare: true },
   );
+  const version = row?.subscriptions_version;
   return {
     entityPks: (row?.entity_pks ?? []).map(Number),
     changeSeqs: (row?.change_seqs ?? []).map(Number),
+    subscriptionsVersion: version === null || version === undefined ? null : Number(version),
   };
-}
-
-/** The subscriptions' version the batch's changes are logged against (EntityChange). */
-async function readSubscriptionsVersion(tx: postgres.TransactionSql): Promise<number | null> {
-  const [row] = await tx.unsafe<Array<{ value: string }>>(
-    'SELECT value::text AS value FROM subscription_counter WHERE one = 1',
-    [],
-    { prepare: true },
-  );
-  return row === undefined ? null : Number(row.value);
 }
 
 function isRetryable(error: unknown): boolean {
@@ -140,16 +137,18 @@ export function createPostgresEntityStore(
       // order, while the rows of the next copy are being built.
       const entities = new EntityWriteBatch(plan.writes);
       const sent: Array<Promise<unknown>> = entities.statements(tx);
-      const version = readSubscriptionsVersion(tx);
       const historySent = historyRows && history?.batch(unsequenced)?.send(tx, tenant, historyRows);
       entities.assignKeys(numbers.entityPks);
       const statements = Promise.all([
         ...sent,
-        version,
         historySent?.written,
         ...entities.indexStatements(tx, tenant),
       ]);
-      const logged = changeLog.record(unsequenced, numbers.changeSeqs, version);
+      const logged = changeLog.record(
+        unsequenced,
+        numbers.changeSeqs,
+        numbers.subscriptionsVersion,
+      );
       const copies = [...entities.copies(tenant), historySent?.copy, logged.copy];
       await Promise.all([
         statements,

@@ -161,6 +161,38 @@ function nextStates(
   return states;
 }
 
+const UPDATE_ENTITIES = `UPDATE history_entities AS e SET types = u.types, scope = u.scope, modified_at = u.modified_at
+  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(pk, types, scope, modified_at)
+  WHERE e.pk = u.pk`;
+
+/** The parameters of UPDATE_ENTITIES for the rows of `ids`: pk, types, scope, modified_at. */
+function updatedEntityColumns(
+  ids: readonly string[],
+  pkOf: (id: string) => unknown,
+  state: (id: string) => NextEntityState,
+): unknown[][] {
+  return [
+    ids.map(pkOf),
+    ids.map((id) => JSON.stringify(state(id).types)),
+    ids.map((id) => state(id).scope),
+    ids.map((id) => state(id).modifiedAt),
+  ];
+}
+
+/** The unnest arrays of new history_entities rows: id, types, scope, created_at, modified_at. */
+function insertedEntityColumns(
+  ids: readonly string[],
+  state: (id: string) => NextEntityState,
+): unknown[][] {
+  return [
+    [...ids],
+    ids.map((id) => JSON.stringify(state(id).types)),
+    ids.map((id) => state(id).scope),
+    ids.map((id) => state(id).createdAt),
+    ids.map((id) => state(id).modifiedAt),
+  ];
+}
+
 export function createPostgresHistoryWriter(
   partitions: HistoryPartitions,
   statistics?: HistoryStatistics,
@@ -197,15 +229,8 @@ export function createPostgresHistoryWriter(
     const update = (known: readonly string[]) =>
       run(
         tx,
-        `UPDATE history_entities AS e SET types = u.types, scope = u.scope, modified_at = u.modified_at
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(pk, types, scope, modified_at)
-         WHERE e.pk = u.pk`,
-        [
-          known.map((id) => (rows.get(id) as EntityRow).pk),
-          known.map((id) => JSON.stringify(state(id).types)),
-          known.map((id) => state(id).scope),
-          known.map((id) => state(id).modifiedAt),
-        ],
+        UPDATE_ENTITIES,
+        updatedEntityColumns(known, (id) => (rows.get(id) as EntityRow).pk, state),
       );
     // The insert of the new rows and the update of the locked ones go out together.
     const known = ids.filter((id) => rows.has(id));
@@ -221,14 +246,7 @@ export function createPostgresHistoryWriter(
          FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(id, types, scope, created_at, modified_at)
          ON CONFLICT (tenant, id) DO NOTHING
          RETURNING ${ENTITY_COLUMNS}`,
-        [
-          tenant,
-          fresh,
-          fresh.map((id) => JSON.stringify(state(id).types)),
-          fresh.map((id) => state(id).scope),
-          fresh.map((id) => state(id).createdAt),
-          fresh.map((id) => state(id).modifiedAt),
-        ],
+        [tenant, ...insertedEntityColumns(fresh, state)],
       );
       for (const row of inserted) {
         rows.set(row.id, row);
@@ -333,20 +351,7 @@ export function createPostgresHistoryWriter(
     const pkOf = (id: string) => Number((locked.get(id) as EntityRow).pk);
     const statements: Array<Promise<unknown>> = [];
     if (known.length > 0) {
-      statements.push(
-        run(
-          tx,
-          `UPDATE history_entities AS e SET types = u.types, scope = u.scope, modified_at = u.modified_at
-           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(pk, types, scope, modified_at)
-           WHERE e.pk = u.pk`,
-          [
-            known.map(pkOf),
-            known.map((id) => JSON.stringify(state(id).types)),
-            known.map((id) => state(id).scope),
-            known.map((id) => state(id).modifiedAt),
-          ],
-        ),
-      );
+      statements.push(run(tx, UPDATE_ENTITIES, updatedEntityColumns(known, pkOf, state)));
       const retyped = known.filter((id) => state(id).typesChanged);
       if (retyped.length > 0) {
         const pairs = retyped.flatMap((id) => state(id).types.map((type) => [type, pkOf(id)]));
@@ -383,11 +388,7 @@ export function createPostgresHistoryWriter(
          SELECT pk, id FROM inserted`,
         [
           tenant,
-          fresh,
-          fresh.map((id) => JSON.stringify(state(id).types)),
-          fresh.map((id) => state(id).scope),
-          fresh.map((id) => state(id).createdAt),
-          fresh.map((id) => state(id).modifiedAt),
+          ...insertedEntityColumns(fresh, state),
           pairs.map((p) => p[0]),
           pairs.map((p) => p[1]),
         ],
