@@ -132,7 +132,7 @@ export function ngsiLdRouteTable(
 const NO_DEVICES: DeviceDirectory = {
   findByApikey: async () => undefined,
   findByDevEui: async () => undefined,
-  findByEntity: async () => undefined,
+  findCommandDevice: async () => undefined,
   listAll: async () => [],
 };
 

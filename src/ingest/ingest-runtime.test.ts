@@ -21,7 +21,7 @@ function setup() {
     directory: {
       findByApikey: async () => undefined,
       findByDevEui: async () => undefined,
-      findByEntity: async () => undefined,
+      findCommandDevice: async () => undefined,
       listAll: async () => [],
     },
     clock: () => new Date('2024-05-01T00:00:00Z'),

@@ -19,10 +19,10 @@ export interface DeviceDirectory {
    */
   findGroupByApikey?(apikey: string): Promise<ServiceGroup | undefined>;
   /**
-   * The device whose measurement entity (entity_name) is `entityId` in `tenant` — the one
-   * with commands first when several feed that entity (command dispatch).
+   * The device with commands whose measurement entity (entity_name) is `entityId` in
+   * `tenant`, if any (command dispatch).
    */
-  findByEntity(tenant: string, entityId: string): Promise<ProvisionedDevice | undefined>;
+  findCommandDevice(tenant: string, entityId: string): Promise<ProvisionedDevice | undefined>;
   /** Devices of every tenant with commands or a stale period (command dispatch, health). */
   listAll(): Promise<ProvisionedDevice[]>;
 }

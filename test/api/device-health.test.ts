@@ -3,84 +3,29 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { createSqliteStores } from '../../src/adapters/sqlite/sqlite-stores.js';
-import { installErrorHandling } from '../../src/api/http/error-handler.js';
-import { deviceHealthRoutes } from '../../src/api/iot/device-health.routes.js';
-import { createEntityService } from '../../src/context/entity.service.js';
-import { createDeviceHealthMonitor } from '../../src/ingest/health/device-health.monitor.js';
 import {
-  createFakeRuntime,
-  provisionedDevice,
-} from '../../src/ingest/lorawan/ingest-runtime.fake.js';
-import { CORE_JSON_LD_CONTEXT } from '../../src/ngsi-ld/context/json-ld-context-impl.js';
-import { createLogger } from '../../src/platform/logging/logger.js';
-
-const T0 = Date.parse('2024-05-14T10:00:00.000Z');
-const DEVICE_TYPE = 'https://uri.etsi.org/ngsi-ld/default-context/Device';
+  healthDevice,
+  startDeviceHealthApi,
+  type DeviceHealthApi,
+} from '../support/device-health-api.js';
 
 describe('GET /api/ingest/devices/health', () => {
-  let now = T0;
-  const clock = () => new Date(now);
-  const stores = createSqliteStores({ path: ':memory:' });
-  const entities = createEntityService({
-    store: stores.entityStore,
-    clock,
-    updateAppendsMissingAttributes: true,
-  });
-  const north = [1, 2, 3].map((n) =>
-    provisionedDevice(
-      { device_id: `north-${n}`, tenant: 'north', createdAt: new Date(T0).toISOString() },
-      600,
-    ),
-  );
-  const south = provisionedDevice(
-    { device_id: 'south-1', tenant: 'south', createdAt: new Date(T0).toISOString() },
-    600,
-  );
-  const runtime = createFakeRuntime([...north, south], clock);
-  const monitor = createDeviceHealthMonitor({
-    runtime,
-    entities,
-    contexts: { resolve: async () => CORE_JSON_LD_CONTEXT },
-    intervalMs: 60_000,
-    log: createLogger('silent'),
-  });
-  let app: FastifyInstance;
+  const north = [1, 2, 3].map((n) => healthDevice(`north-${n}`, 'north'));
+  const south = healthDevice('south-1', 'south');
+  let api: DeviceHealthApi;
 
   before(async () => {
-    for (const device of [...north, south]) {
-      await entities.createEntity(device.device.tenant, {
-        id: `urn:ngsi-ld:Device:${device.device.device_id}`,
-        type: [DEVICE_TYPE],
-        attrs: {},
-      });
-    }
     // north-1 and south-1 keep reporting; north-2 and north-3 never do.
-    now = T0 + 11 * 60_000;
-    for (const device of [north[0]!, south]) {
-      await runtime.sink.submit({
-        device,
-        values: { pm10: 12 },
-        receivedAt: new Date(now).toISOString(),
-        transport: 'lorawan',
-      });
-    }
-    await monitor.tick();
-    app = Fastify();
-    installErrorHandling(app);
-    deviceHealthRoutes(app, { health: monitor });
-    await app.ready();
+    api = await startDeviceHealthApi({
+      devices: [...north, south],
+      reporting: [north[0]!, south],
+    });
   });
 
-  after(async () => {
-    await app.close();
-    await monitor.stop();
-    await stores.close();
-  });
+  after(() => api.close());
 
   it("lists the tenant's devices only", async () => {
-    const response = await app.inject({
+    const response = await api.app.inject({
       method: 'GET',
       url: '/api/ingest/devices/health',
       headers: { 'ngsild-tenant': 'north' },
@@ -111,7 +56,7 @@ describe('GET /api/ingest/devices/health', () => {
 
   it('lists nothing for the default tenant or a tenant without devices', async () => {
     for (const headers of [{}, { 'ngsild-tenant': 'east' }] as Record<string, string>[]) {
-      const response = await app.inject({
+      const response = await api.app.inject({
         method: 'GET',
         url: '/api/ingest/devices/health',
         headers,
@@ -122,7 +67,7 @@ describe('GET /api/ingest/devices/health', () => {
   });
 
   it('filters by stale and pages with limit and offset', async () => {
-    const response = await app.inject({
+    const response = await api.app.inject({
       method: 'GET',
       url: '/api/ingest/devices/health?stale=true&limit=1&offset=1',
       headers: { 'ngsild-tenant': 'north' },
@@ -137,7 +82,7 @@ describe('GET /api/ingest/devices/health', () => {
   });
 
   it('takes the tenant from fiware-service too, and refuses disagreeing headers', async () => {
-    let response = await app.inject({
+    let response = await api.app.inject({
       method: 'GET',
       url: '/api/ingest/devices/health',
       headers: { 'fiware-service': 'south' },
@@ -146,7 +91,7 @@ describe('GET /api/ingest/devices/health', () => {
       response.json().devices.map((d: { deviceId: string }) => d.deviceId),
       ['south-1'],
     );
-    response = await app.inject({
+    response = await api.app.inject({
       method: 'GET',
       url: '/api/ingest/devices/health',
       headers: { 'fiware-service': 'south', 'ngsild-tenant': 'north' },
@@ -155,7 +100,7 @@ describe('GET /api/ingest/devices/health', () => {
   });
 
   it('answers 405 with Allow: GET for other verbs', async () => {
-    const response = await app.inject({ method: 'DELETE', url: '/api/ingest/devices/health' });
+    const response = await api.app.inject({ method: 'DELETE', url: '/api/ingest/devices/health' });
     assert.equal(response.statusCode, 405);
     assert.equal(response.headers.allow, 'GET');
   });
@@ -170,7 +115,7 @@ describe('GET /api/ingest/devices/health', () => {
       ['/api/ingest/devices/health?stale=true&stale=false', {}],
       ['/api/ingest/devices/health', { 'ngsild-tenant': '../north' }],
     ] as Array<[string, Record<string, string>]>) {
-      const response = await app.inject({ method: 'GET', url, headers });
+      const response = await api.app.inject({ method: 'GET', url, headers });
       assert.equal(response.statusCode, 400, url);
       assert.equal(response.json().type, 'https://uri.etsi.org/ngsi-ld/errors/BadRequestData');
     }

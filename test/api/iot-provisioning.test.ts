@@ -202,7 +202,7 @@ describe('IoT Agent provisioning API', () => {
       motion?.attributes.map((a) => a.name),
       ['count', 'luminosity'],
     );
-    const bell = await directory.findByEntity('openiot', 'urn:ngsi-ld:Bell:001');
+    const bell = await directory.findCommandDevice('openiot', 'urn:ngsi-ld:Bell:001');
     assert.equal(bell?.endpoint, 'http://iot-sensors:3001/iot/bell001');
   });
 

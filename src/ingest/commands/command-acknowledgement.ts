@@ -19,7 +19,7 @@ import type { ProvisionedDevice } from '../devices/device.model.js';
 import type { IngestRuntime, IngestTransport, RejectionRecorder } from '../ingest.types.js';
 import { anyJson, describeValue } from '../pipeline/attribute-value.js';
 import { excerptPayload } from '../pipeline/rejection.recorder.js';
-import { COMMAND_STATUS } from './command-changes.js';
+import { COMMAND_STATUS, defaultInstance } from './command-changes.js';
 import { commandTransportOf } from './command.dispatcher.js';
 
 export interface CommandAcknowledgementDeps {
@@ -42,8 +42,7 @@ export function createCommandAcknowledgement(
       if (isProblemDetails(error) && error.status === 404) return undefined;
       throw error;
     }
-    const instances = entity.attrs[statusIri];
-    const status = instances?.find((i) => i.datasetId === undefined) ?? instances?.[0];
+    const status = defaultInstance(entity.attrs[statusIri]);
     return status?.type === 'Property' ? status.value : undefined;
   }
 

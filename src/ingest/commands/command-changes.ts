@@ -43,7 +43,7 @@ export interface IssuedCommand {
 }
 
 /** The default instance (no datasetId), else the first. */
-function defaultInstance(instances: Attribute[] | undefined): Attribute | undefined {
+export function defaultInstance(instances: Attribute[] | undefined): Attribute | undefined {
   return instances?.find((instance) => instance.datasetId === undefined) ?? instances?.[0];
 }
 

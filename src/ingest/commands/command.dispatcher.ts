@@ -37,7 +37,7 @@ const HANDLED_MEMORY = 10_000;
 
 export interface CommandDispatcherDeps {
   bus: ChangeBus;
-  directory: Pick<DeviceDirectory, 'findByEntity'>;
+  directory: Pick<DeviceDirectory, 'findCommandDevice'>;
   entities: Pick<EntityService, 'appendAttributes' | 'retrieveEntity'>;
   contexts: { resolve(raw: unknown): Promise<Pick<JsonLdContext, 'expandTerm'>> };
   /** The registered command transports (IngestRuntime.registerCommandTransport). */
@@ -107,8 +107,8 @@ export function createCommandDispatcher(deps: CommandDispatcherDeps): CommandDis
 
   async function handleChange(change: EntityChange): Promise<void> {
     if (handled.has(change.seq) || change.previous === null || change.current === null) return;
-    const device = await deps.directory.findByEntity(change.tenant, change.entityId);
-    if (device === undefined || device.commands.length === 0) return;
+    const device = await deps.directory.findCommandDevice(change.tenant, change.entityId);
+    if (device === undefined) return;
     const issued = issuedCommands(change, await attributesOf(device));
     if (issued.length > 0) {
       // Deleted since: nothing to send. Any other failure: the change is delivered again.

@@ -154,7 +154,7 @@ describe('createDeviceDirectory', () => {
     assert.equal((await directory.findByApikey('k1', 'd3'))?.device.device_id, 'd3');
   });
 
-  it('findByEntity prefers the device with commands among those feeding an entity', async () => {
+  it('findCommandDevice finds the device with commands among those feeding an entity, none for others', async () => {
     fake.state.groups = [];
     fake.state.devices = [
       device('plain', { entity_name: 'urn:ngsi-ld:Lamp:1' }),
@@ -165,10 +165,16 @@ describe('createDeviceDirectory', () => {
       }),
     ];
     assert.equal(
-      (await directory.findByEntity('city', 'urn:ngsi-ld:Lamp:1'))?.device.device_id,
+      (await directory.findCommandDevice('city', 'urn:ngsi-ld:Lamp:1'))?.device.device_id,
       'actuator',
     );
-    assert.equal(await directory.findByEntity('other', 'urn:ngsi-ld:Lamp:1'), undefined);
+    assert.equal(await directory.findCommandDevice('other', 'urn:ngsi-ld:Lamp:1'), undefined);
+    fake.state.devices = [device('plain', { entity_name: 'urn:ngsi-ld:Lamp:2' })];
+    directory.invalidate();
+    assert.equal(await directory.findCommandDevice('city', 'urn:ngsi-ld:Lamp:2'), undefined);
+    const calls = fake.state.calls;
+    assert.equal(await directory.findCommandDevice('city', 'urn:ngsi-ld:Lamp:3'), undefined);
+    assert.equal(fake.state.calls, calls, 'no query for an entity no actuator feeds');
   });
 
   it('listAll returns the devices with commands or a stale period, group settings folded in', async () => {

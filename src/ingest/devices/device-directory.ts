@@ -120,34 +120,44 @@ export function createDeviceDirectory(deps: DeviceDirectoryDeps): CachedDeviceDi
       return cached(`a\u0000${apikey}`, () => store.findGroupByApikey(apikey));
     },
 
-    findByEntity(tenant, entityId) {
-      return cached(`e\u0000${tenant}\u0000${entityId}`, async () => {
+    async findCommandDevice(tenant, entityId) {
+      // Most changes are of entities no actuator feeds: one look in a set, not a query each.
+      const key = `${tenant}\u0000${entityId}`;
+      if (!(await commandEntities()).has(key)) return undefined;
+      return cached(`e\u0000${key}`, async () => {
         const devices = await store.findDevicesByEntity(tenant, entityId);
         const provisioned = await Promise.all(devices.map(provision));
-        return provisioned.find((p) => p.commands.length > 0) ?? provisioned[0];
+        return provisioned.find((p) => p.commands.length > 0);
       });
     },
 
-    async listAll() {
-      const all = await cached('all', async () => {
-        const [groups, devices] = await Promise.all([
-          store.listAllGroups(),
-          store.listAllDevices(),
-        ]);
-        const byScope = new Map<string, ServiceGroup[]>();
-        for (const group of groups) {
-          const key = groupScopeKey(group);
-          byScope.set(key, [...(byScope.get(key) ?? []), group]);
-        }
-        return devices
-          .map((device) =>
-            foldDevice(device, selectGroup(byScope.get(groupScopeKey(device)) ?? [], device)),
-          )
-          .filter((p) => p.commands.length > 0 || p.stalePeriod !== undefined);
-      });
-      return [...all];
-    },
+    listAll: async () => [...(await listedDevices())],
   };
+
+  /** The devices of every tenant with commands or a stale period, group settings folded in. */
+  function listedDevices(): Promise<readonly ProvisionedDevice[]> {
+    return cached('all', async () => {
+      const [groups, devices] = await Promise.all([store.listAllGroups(), store.listAllDevices()]);
+      const byScope = new Map<string, ServiceGroup[]>();
+      for (const group of groups) {
+        const key = groupScopeKey(group);
+        byScope.set(key, [...(byScope.get(key) ?? []), group]);
+      }
+      return devices
+        .map((device) =>
+          foldDevice(device, selectGroup(byScope.get(groupScopeKey(device)) ?? [], device)),
+        )
+        .filter((p) => p.commands.length > 0 || p.stalePeriod !== undefined);
+    });
+  }
+
+  /** `tenant \0 entity_name` of every device with commands. */
+  function commandEntities(): Promise<ReadonlySet<string>> {
+    return cached('commands', async () => {
+      const devices = (await listedDevices()).filter((p) => p.commands.length > 0);
+      return new Set(devices.map((p) => `${p.device.tenant}\u0000${p.device.entity_name}`));
+    });
+  }
 }
 
 /** The groups a device may belong to share its tenant, service path and apikey. */

@@ -61,9 +61,12 @@ export function createFakeRuntime(
       findByApikey: async (apikey, deviceId) =>
         runtime.devices.find((d) => d.device.apikey === apikey && d.device.device_id === deviceId),
       findByDevEui: async (devEui) => runtime.devices.find((d) => d.device.devEui === devEui),
-      findByEntity: async (tenant, entityId) =>
+      findCommandDevice: async (tenant, entityId) =>
         runtime.devices.find(
-          (d) => d.device.tenant === tenant && d.device.entity_name === entityId,
+          (d) =>
+            d.device.tenant === tenant &&
+            d.device.entity_name === entityId &&
+            d.commands.length > 0,
         ),
       listAll: async () => runtime.devices.filter((d) => d.stalePeriod !== undefined),
     },

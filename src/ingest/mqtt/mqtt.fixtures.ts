@@ -62,7 +62,7 @@ export function provisionedDevice(
 export interface FakeDirectory {
   findByApikey(apikey: string, deviceId: string): Promise<ProvisionedDevice | undefined>;
   findByDevEui(devEui: string): Promise<ProvisionedDevice | undefined>;
-  findByEntity(tenant: string, entityId: string): Promise<ProvisionedDevice | undefined>;
+  findCommandDevice(tenant: string, entityId: string): Promise<ProvisionedDevice | undefined>;
   listAll(): Promise<ProvisionedDevice[]>;
 }
 
@@ -71,8 +71,11 @@ export function fakeDirectory(devices: ProvisionedDevice[]): FakeDirectory {
     findByApikey: async (apikey, deviceId) =>
       devices.find((d) => d.device.apikey === apikey && d.device.device_id === deviceId),
     findByDevEui: async () => undefined,
-    findByEntity: async (tenant, entityId) =>
-      devices.find((d) => d.device.tenant === tenant && d.device.entity_name === entityId),
+    findCommandDevice: async (tenant, entityId) =>
+      devices.find(
+        (d) =>
+          d.device.tenant === tenant && d.device.entity_name === entityId && d.commands.length > 0,
+      ),
     listAll: async () => devices,
   };
 }
