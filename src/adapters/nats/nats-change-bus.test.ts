@@ -119,6 +119,40 @@ describe(
       assert.deepEqual(seen, [a.seq, b.seq, c.seq, d.seq]);
     });
 
+    it('a change larger than max_payload goes deflated; one too large even so is left out, not retried', async () => {
+      const seen: EntityChange[] = [];
+      await bus().consume('large', async (change) => {
+        seen.push(change);
+      });
+      const [compressible, incompressible, after] = changes(3) as [
+        EntityChange,
+        EntityChange,
+        EntityChange,
+      ];
+      const withText = (change: EntityChange, text: string): EntityChange => ({
+        ...change,
+        current: {
+          ...(change.current as NonNullable<EntityChange['current']>),
+          attrs: {
+            'https://city.example.org/ns#note': [{ type: 'Property', value: text }],
+          },
+        },
+      });
+      const nc = await connect({ servers: URL });
+      const maxPayload = nc.info?.max_payload ?? 1024 * 1024;
+      await nc.close();
+      // Three times max_payload of repetitive text, then about as much noise.
+      const large = withText(compressible, 'ok '.repeat(maxPayload));
+      const noise = withText(incompressible, randomBytes(2 * maxPayload).toString('base64'));
+      await publisher.publish([large, noise, after]);
+      await eventually(() => seen.some((c) => c.seq === after.seq), 'the change after them');
+      assert.deepEqual(
+        seen.map((c) => c.seq),
+        [large.seq, after.seq],
+      );
+      assert.deepEqual(seen[0], large);
+    });
+
     it('two instances in one group handle every change exactly once in total', async () => {
       const seenBy: [number[], number[]] = [[], []];
       await bus().consume('shared', async (change) => {

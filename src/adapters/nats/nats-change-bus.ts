@@ -7,8 +7,14 @@
  * The bus connects in the background and keeps reconnecting: an instance starts while
  * NATS is away, publish() rejects until it is back (the relay keeps the changes in the
  * change log), and consumers resume pulling when it returns.
+ *
+ * A change too large for the server's max_payload even deflated (nats-change-codec.ts) is
+ * not published: it is logged as an error with its entity and size and left out, so that
+ * one huge entity cannot hold up every change after it (the relay would retry it forever).
+ * Neither its subscriptions nor device commands hear of it; raising max_payload avoids that.
  */
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { headers } from '@nats-io/transport-node';
 import {
   eachChange,
   type ChangeBatchHandler,
@@ -17,7 +23,13 @@ import {
 } from '../../context/ports/change-bus.port.js';
 import type { EntityChange } from '../../context/ports/change-log.port.js';
 import { abortable } from './abortable.js';
-import { encodeChange } from './nats-change-codec.js';
+import {
+  CONTENT_ENCODING,
+  DEFLATE,
+  encodeChange,
+  fits,
+  type EncodedChange,
+} from './nats-change-codec.js';
 import { ensureChangeStream, type ChangeStreamSpec } from './nats-change-stream.js';
 import { createNatsConnector, type BusLogger } from './nats-connector.js';
 import { startGroupConsumer, type RunningGroupConsumer } from './nats-group-consumer.js';
@@ -105,14 +117,21 @@ export function createNatsChangeBus(options: NatsChangeBusOptions): ChangeBus {
       await abortable(ensureStream(), signal);
       const js = jetstream(nc);
       const maxPayload = nc.info?.max_payload ?? Number.POSITIVE_INFINITY;
+      const encoded = await Promise.all(changes.map((change) => encodeChange(change, maxPayload)));
       // All sent at once on one connection, so the stream keeps their order; then the acks.
       await Promise.all(
-        changes.map((change) => {
-          const data = encodeChange(change);
-          if (data.length > maxPayload) return Promise.reject(tooLarge(change, data, maxPayload));
+        changes.map((change, i) => {
+          const { data, deflated } = encoded[i] as EncodedChange;
+          if (!fits(data, maxPayload)) {
+            log?.error(tooLarge(change, data, maxPayload), 'change left out of the bus');
+            return undefined;
+          }
+          const encoding = deflated ? headers() : undefined;
+          encoding?.set(CONTENT_ENCODING, DEFLATE);
           return js.publish(changeSubject(stream.subjectPrefix, change.tenant), data, {
             msgID: `change-${change.seq}`,
             timeout: Math.max(1, deadline - Date.now()),
+            ...(encoding === undefined ? {} : { headers: encoding }),
           });
         }),
       );
@@ -176,9 +195,13 @@ export function createNatsChangeBus(options: NatsChangeBusOptions): ChangeBus {
   };
 }
 
-function tooLarge(change: EntityChange, data: Uint8Array, maxPayload: number): Error {
-  return new Error(
-    `change ${change.seq} of entity ${change.entityId} is ${data.length} bytes, more than ` +
-      `the NATS server's max_payload (${maxPayload}); raise max_payload in the server config`,
-  );
+function tooLarge(change: EntityChange, data: Uint8Array, maxPayload: number) {
+  return {
+    seq: change.seq,
+    tenant: change.tenant,
+    entityId: change.entityId,
+    bytes: data.length,
+    maxPayload,
+    hint: "the change is larger than the NATS server's max_payload even deflated; raise max_payload in the server config",
+  };
 }

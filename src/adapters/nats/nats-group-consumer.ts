@@ -15,7 +15,7 @@ import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '
 import type { ChangeBatchHandler, ChangeConsumer } from '../../context/ports/change-bus.port.js';
 import type { EntityChange } from '../../context/ports/change-log.port.js';
 import { abortable } from './abortable.js';
-import { decodeChange } from './nats-change-codec.js';
+import { CONTENT_ENCODING, DEFLATE, decodeChange } from './nats-change-codec.js';
 import {
   ensureGroupConsumer,
   type ChangeStreamSpec,
@@ -109,7 +109,7 @@ export function startGroupConsumer(
   async function handle(msgs: JsMsg[]): Promise<void> {
     const batch: Array<{ msg: JsMsg; change: EntityChange }> = [];
     for (const msg of msgs) {
-      const change = decodeChange(msg.data);
+      const change = await decodeChange(msg.data, msg.headers?.get(CONTENT_ENCODING) === DEFLATE);
       if (change !== undefined) batch.push({ msg, change });
       else {
         log?.error({ group, subject: msg.subject, streamSeq: msg.seq }, 'not a change; dropped');

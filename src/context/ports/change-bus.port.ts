@@ -30,7 +30,9 @@ export interface ChangeBus {
    * Hands committed changes (read from the change log, in seq order) to the bus. Resolves
    * once the bus holds them durably, so that the relay may remove them from the log;
    * rejects when the bus is unavailable (the relay keeps them and tries again). Publishing
-   * a change twice is harmless: the bus drops the duplicate by `seq`.
+   * a change twice is harmless: the bus drops the duplicate by `seq`. A change the bus
+   * cannot carry at all (NATS: larger than max_payload even compressed) is logged and left
+   * out rather than refused, so that it cannot hold up the changes after it.
    */
   publish(changes: readonly EntityChange[]): Promise<void>;
   /**
