@@ -131,8 +131,8 @@ export function describeSubscriptionStoreContract(name: string, make: MakeSubscr
           lastSuccess: '2026-01-01T00:00:01Z',
         },
       ]);
-      const v2 = await store.updateSubscription('', { ...s, q: 'speed>1' });
-      assert.ok(v2 !== undefined && v2 > v1);
+      const v2 = await store.updateSubscription('', { ...s, q: 'speed>1' }, v1);
+      assert.ok(typeof v2 === 'number' && v2 > v1);
       const stored = await store.getSubscription('', s.id);
       assert.equal(stored?.subscription.q, 'speed>1');
       assert.deepEqual(stored?.delivery, {
@@ -144,9 +144,22 @@ export function describeSubscriptionStoreContract(name: string, make: MakeSubscr
         lastFailure: '2026-01-01T00:00:02Z',
       });
       assert.equal(
-        await store.updateSubscription('', subscription('urn:ngsi-ld:Subscription:none')),
-        undefined,
+        await store.updateSubscription('', subscription('urn:ngsi-ld:Subscription:none'), v1),
+        'missing',
       );
+    });
+
+    it('updateSubscription stores nothing unless the stored version is the one it was read at', async () => {
+      const s = subscription('urn:ngsi-ld:Subscription:cas');
+      const v1 = await store.createSubscription('', s);
+      const v2 = await store.updateSubscription('', { ...s, q: 'speed>1' }, v1);
+      assert.equal(typeof v2, 'number');
+      // A second update read at v1 lost the race: refused, and the first one stays.
+      assert.equal(await store.updateSubscription('', { ...s, q: 'speed>2' }, v1), 'changed');
+      const stored = await store.getSubscription('', s.id);
+      assert.equal(stored?.subscription.q, 'speed>1');
+      assert.equal(stored?.version, v2);
+      assert.equal(await store.subscriptionCounter(), v2, 'a refused update takes no version');
     });
 
     it('recordDeliveries adds counts and keeps the latest times', async () => {

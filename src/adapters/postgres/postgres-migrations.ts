@@ -5,10 +5,8 @@
  */
 import type { SqlMigration } from '../sql/sql-migration.js';
 import { HISTORY_MIGRATION } from './postgres-history-schema.js';
-import {
-  OUTBOX_EVENT_KEY_MIGRATION,
-  SUBSCRIPTION_MIGRATION,
-} from './postgres-subscription-schema.js';
+import { SUBSCRIPTION_MIGRATION } from './postgres-subscription-schema.js';
+import { OUTBOX_EVENT_KEY_MIGRATION } from '../sql/subscription-rows.js';
 import { DEVICE_MIGRATION } from './postgres-device-schema.js';
 import { REJECTION_MIGRATION } from './postgres-rejection-schema.js';
 import { APIKEY_TENANT_MIGRATION } from '../sql/device-rows.js';

@@ -45,17 +45,3 @@ export const SUBSCRIPTION_MIGRATION: SqlMigration = {
     `CREATE INDEX notification_outbox_settled ON notification_outbox (settled_at) WHERE settled_at IS NOT NULL`,
   ],
 };
-
-/** Migration 11: the outbox's indexes, as on SQLite (sqlite-subscription-schema.ts). */
-export const OUTBOX_EVENT_KEY_MIGRATION: SqlMigration = {
-  version: 11,
-  name: 'notification-outbox-event-key',
-  statements: [
-    `DROP INDEX notification_outbox_event`,
-    `CREATE UNIQUE INDEX notification_outbox_event ON notification_outbox (event_key, tenant, subscription_id)`,
-    `CREATE INDEX notification_outbox_pending ON notification_outbox (tenant, subscription_id) WHERE settled_at IS NULL`,
-    `DROP INDEX notification_outbox_due`,
-    `CREATE INDEX notification_outbox_free ON notification_outbox (due_at) WHERE settled_at IS NULL AND lease_until IS NULL`,
-    `CREATE INDEX notification_outbox_leased ON notification_outbox (lease_until) WHERE settled_at IS NULL AND lease_until IS NOT NULL`,
-  ],
-};

@@ -7,6 +7,7 @@
 import type {
   OutboxNotification,
   SubscriptionStore,
+  SubscriptionUpdate,
 } from '../../context/ports/subscription-store.port.js';
 import { DEFAULT_TENANT } from '../../ngsi-ld/model.js';
 import { alreadyExists } from '../../ngsi-ld/problem-details.js';
@@ -77,23 +78,22 @@ export function createPostgresSubscriptionStore(sql: PostgresSql): SubscriptionS
       return { items: rows.map(subscriptionFromRow), total: Number(counted?.n ?? 0) };
     },
 
-    async updateSubscription(tenant, subscription) {
-      return sql
-        .begin(async (tx) => {
-          const [next] = await tx.unsafe<Array<{ value: number }>>(NEXT_VERSION);
-          const version = Number(next?.value);
-          const updated = await tx.unsafe(
-            'UPDATE subscriptions SET doc = $1, version = $2 WHERE tenant = $3 AND id = $4',
-            [JSON.stringify(subscription), version, tenant, subscription.id],
-          );
-          // Nothing to update: roll the counter back too.
-          if (updated.count === 0) throw new NoSuchSubscription();
-          return version;
-        })
-        .catch((error: unknown) => {
-          if (error instanceof NoSuchSubscription) return undefined;
-          throw error;
-        });
+    async updateSubscription(tenant, subscription, basedOn) {
+      return sql.begin(async (tx): Promise<SubscriptionUpdate> => {
+        const [stored] = await tx.unsafe<Array<{ version: string }>>(
+          'SELECT version FROM subscriptions WHERE tenant = $1 AND id = $2 FOR UPDATE',
+          [tenant, subscription.id],
+        );
+        if (stored === undefined) return 'missing';
+        if (Number(stored.version) !== basedOn) return 'changed';
+        const [next] = await tx.unsafe<Array<{ value: number }>>(NEXT_VERSION);
+        const version = Number(next?.value);
+        await tx.unsafe(
+          'UPDATE subscriptions SET doc = $1, version = $2 WHERE tenant = $3 AND id = $4',
+          [JSON.stringify(subscription), version, tenant, subscription.id],
+        );
+        return version;
+      });
     },
 
     async deleteSubscription(tenant, id) {
@@ -241,8 +241,6 @@ export function createPostgresSubscriptionStore(sql: PostgresSql): SubscriptionS
     },
   };
 }
-
-class NoSuchSubscription extends Error {}
 
 /** A due time the bigint column takes: whole milliseconds, rounded up. */
 function epochMs(ms: number): number {

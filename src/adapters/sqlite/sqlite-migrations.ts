@@ -4,10 +4,8 @@
  */
 import type { SqlMigration } from '../sql/sql-migration.js';
 import { HISTORY_MIGRATION } from './sqlite-history-schema.js';
-import {
-  OUTBOX_EVENT_KEY_MIGRATION,
-  SUBSCRIPTION_MIGRATION,
-} from './sqlite-subscription-schema.js';
+import { SUBSCRIPTION_MIGRATION } from './sqlite-subscription-schema.js';
+import { OUTBOX_EVENT_KEY_MIGRATION } from '../sql/subscription-rows.js';
 import { DEVICE_MIGRATION } from './sqlite-device-schema.js';
 import { REJECTION_MIGRATION } from './sqlite-rejection-schema.js';
 import { APIKEY_TENANT_MIGRATION } from '../sql/device-rows.js';

@@ -49,27 +49,3 @@ export const SUBSCRIPTION_MIGRATION: SqlMigration = {
     `CREATE INDEX notification_outbox_settled ON notification_outbox (settled_at) WHERE settled_at IS NOT NULL`,
   ],
 };
-
-/**
- * Migration 11, the outbox's indexes for its write rate:
- * - the unique key leads with the event, so the rows of one change (or periodic tick) sit
- *   side by side in the index: led by random subscription ids, every new row dirtied its
- *   own index page, and with minutes of settled rows kept the index outgrew the cache (an
- *   insert cost 3–4 × as much). Deleting a subscription's pending rows uses a small partial
- *   index of unsettled rows instead;
- * - claims find free rows (released for a retry) and leases that ran out in two indexes of
- *   their own; in one index of every unsettled row by due time, each claim stepped over the
- *   thousands of rows this instance holds in memory.
- */
-export const OUTBOX_EVENT_KEY_MIGRATION: SqlMigration = {
-  version: 11,
-  name: 'notification-outbox-event-key',
-  statements: [
-    `DROP INDEX notification_outbox_event`,
-    `CREATE UNIQUE INDEX notification_outbox_event ON notification_outbox (event_key, tenant, subscription_id)`,
-    `CREATE INDEX notification_outbox_pending ON notification_outbox (tenant, subscription_id) WHERE settled_at IS NULL`,
-    `DROP INDEX notification_outbox_due`,
-    `CREATE INDEX notification_outbox_free ON notification_outbox (due_at) WHERE settled_at IS NULL AND lease_until IS NULL`,
-    `CREATE INDEX notification_outbox_leased ON notification_outbox (lease_until) WHERE settled_at IS NULL AND lease_until IS NOT NULL`,
-  ],
-};

@@ -4,7 +4,10 @@
  * is one transaction, finished before it returns.
  */
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import type { SubscriptionStore } from '../../context/ports/subscription-store.port.js';
+import type {
+  SubscriptionStore,
+  SubscriptionUpdate,
+} from '../../context/ports/subscription-store.port.js';
 import { DEFAULT_TENANT } from '../../ngsi-ld/model.js';
 import { alreadyExists } from '../../ngsi-ld/problem-details.js';
 import {
@@ -53,7 +56,11 @@ export function createSqliteSubscriptionStore(db: SqliteDatabase): SubscriptionS
   const update = db.prepare(
     'UPDATE subscriptions SET doc = ?, version = ? WHERE tenant = ? AND id = ?',
   );
-  const exists = db.prepare('SELECT 1 FROM subscriptions WHERE tenant = ? AND id = ?').pluck();
+  const storedVersion = db
+    .prepare<[string, string], number>(
+      'SELECT version FROM subscriptions WHERE tenant = ? AND id = ?',
+    )
+    .pluck();
   const remove = db.prepare('DELETE FROM subscriptions WHERE tenant = ? AND id = ?');
   const removeOutbox = db.prepare(
     'DELETE FROM notification_outbox WHERE tenant = ? AND subscription_id = ? AND settled_at IS NULL',
@@ -123,10 +130,12 @@ export function createSqliteSubscriptionStore(db: SqliteDatabase): SubscriptionS
       };
     },
 
-    async updateSubscription(tenant, subscription) {
+    async updateSubscription(tenant, subscription, basedOn) {
       return db
-        .transaction(() => {
-          if (exists.get(tenant, subscription.id) === undefined) return undefined;
+        .transaction((): SubscriptionUpdate => {
+          const stored = storedVersion.get(tenant, subscription.id);
+          if (stored === undefined) return 'missing';
+          if (stored !== basedOn) return 'changed';
           const version = nextVersion.get() as number;
           update.run(JSON.stringify(subscription), version, tenant, subscription.id);
           return version;

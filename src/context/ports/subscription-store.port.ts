@@ -26,6 +26,9 @@ export interface StoredSubscription {
   version: number;
 }
 
+/** The new version, or why there is none: no such id, or not the version read any more. */
+export type SubscriptionUpdate = number | 'missing' | 'changed';
+
 export interface SubscriptionVersion {
   tenant: string;
   id: string;
@@ -78,8 +81,16 @@ export interface SubscriptionStore {
     tenant: string,
     page: { limit: number; offset: number },
   ): Promise<{ items: StoredSubscription[]; total: number }>;
-  /** Replaces the definition, keeps the delivery status; false when there is no such id. */
-  updateSubscription(tenant: string, subscription: Subscription): Promise<number | undefined>;
+  /**
+   * Replaces the definition, keeps the delivery status, and returns the new version — if
+   * the stored one is still `basedOn` (compare and set: of two concurrent PATCHes read from
+   * one version, the second learns that it must start again instead of undoing the first).
+   */
+  updateSubscription(
+    tenant: string,
+    subscription: Subscription,
+    basedOn: number,
+  ): Promise<SubscriptionUpdate>;
   /** Also drops its pending notifications; false when there was no such id. */
   deleteSubscription(tenant: string, id: string): Promise<boolean>;
 

@@ -53,6 +53,15 @@ function sender(answer: (endpoint: NotificationEndpoint) => Promise<DeliveryOutc
   return { sender: result, sent };
 }
 
+/** A sender whose sends all wait until `release()`, then succeed. */
+function heldSender() {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  return { ...sender(async () => (await held, { ok: true })), release: () => release() };
+}
+
+const SLOW: SubscriptionEndpoint = { uri: 'http://slow.example/n', accept: 'application/json' };
+
 function row(key: number, uri = 'http://stale.example/n'): OutboxNotification {
   return {
     key,
@@ -89,6 +98,7 @@ function delivery(
     store: SubscriptionStore;
     sender: NotificationSender;
     endpointOf: (tenant: string, id: string) => SubscriptionEndpoint | undefined;
+    settings?: Partial<typeof settings>;
   },
   log: { warn(...args: unknown[]): void; debug(): void } = {
     warn: () => undefined,
@@ -102,7 +112,7 @@ function delivery(
     random: () => 0.5,
     log,
     owner: 'test',
-    settings,
+    settings: { ...settings, ...deps.settings },
     endpointOf: deps.endpointOf,
   });
 }
@@ -127,14 +137,11 @@ describe('createNotificationDelivery', () => {
       uri: 'http://fast.example/n',
       accept: 'application/json',
     };
-    const d = createNotificationDelivery({
+    const d = delivery({
       store: claiming,
-      senders: [s.sender],
-      clock: () => new Date(),
-      log: { warn: () => undefined, debug: () => undefined },
-      owner: 'test',
-      settings: { ...settings, maxQueuedPerEndpoint: 100 },
+      sender: s.sender,
       endpointOf: () => endpoint,
+      settings: { maxQueuedPerEndpoint: 100 },
     });
     await d.poll();
     assert.deepEqual(batches, [10, 10, 10]);
@@ -158,21 +165,12 @@ describe('createNotificationDelivery', () => {
         return target[name as keyof SubscriptionStore];
       },
     });
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const s = sender(async () => (await held, { ok: true }));
-    const endpoint: SubscriptionEndpoint = {
-      uri: 'http://slow.example/n',
-      accept: 'application/json',
-    };
-    const d = createNotificationDelivery({
+    const { release, ...s } = heldSender();
+    const d = delivery({
       store: claiming,
-      senders: [s.sender],
-      clock: () => new Date(),
-      log: { warn: () => undefined, debug: () => undefined },
-      owner: 'test',
-      settings: { ...settings, maxQueuedPerEndpoint: 100, maxHeld: 25 },
-      endpointOf: () => endpoint,
+      sender: s.sender,
+      endpointOf: () => SLOW,
+      settings: { maxQueuedPerEndpoint: 100, maxHeld: 25 },
     });
     d.accept(Array.from({ length: 7 }, (_, i) => row(i + 1)));
     await d.poll();
@@ -209,14 +207,8 @@ describe('createNotificationDelivery', () => {
 
   it('writes nothing about rows whose insert failed to commit', async () => {
     const { store, writes } = fakeStore();
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const s = sender(async () => (await held, { ok: true }));
-    const endpoint: SubscriptionEndpoint = {
-      uri: 'http://slow.example/n',
-      accept: 'application/json',
-    };
-    const d = delivery({ store, sender: s.sender, endpointOf: () => endpoint });
+    const { release, ...s } = heldSender();
+    const d = delivery({ store, sender: s.sender, endpointOf: () => SLOW });
     const failed = Promise.reject(new Error('commit failed'));
     failed.catch(() => undefined);
     // One in flight, ten queued, one beyond the queue (sent back to the outbox, were it there).
@@ -233,14 +225,8 @@ describe('createNotificationDelivery', () => {
 
   it('sends rows beyond a full endpoint queue back to the outbox for the next poll', async () => {
     const { store, writes } = fakeStore();
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const s = sender(async () => (await held, { ok: true }));
-    const endpoint: SubscriptionEndpoint = {
-      uri: 'http://slow.example/n',
-      accept: 'application/json',
-    };
-    const d = delivery({ store, sender: s.sender, endpointOf: () => endpoint });
+    const { release, ...s } = heldSender();
+    const d = delivery({ store, sender: s.sender, endpointOf: () => SLOW });
     const before = Date.now();
     // One in flight (concurrency 1), ten waiting (the queue's bound), two beyond it.
     d.accept(Array.from({ length: 13 }, (_, i) => row(i + 1)));

@@ -26,6 +26,16 @@ function newRow(n: number): NewOutboxNotification {
   };
 }
 
+function outboxOver(store: SubscriptionStore, delivery: NotificationDelivery) {
+  return createNotificationOutbox({
+    store,
+    delivery,
+    owner: 'me',
+    leaseMs: 1_000,
+    clock: () => new Date(0),
+  });
+}
+
 describe('createNotificationOutbox', () => {
   it('enqueue writes a large batch in transactions of ENQUEUE_CHUNK rows, each handed to delivery once committed', async () => {
     const events: string[] = [];
@@ -41,13 +51,7 @@ describe('createNotificationOutbox', () => {
         events.push(`accept ${rows.length}`);
       },
     } as unknown as NotificationDelivery;
-    const outbox = createNotificationOutbox({
-      store,
-      delivery,
-      owner: 'me',
-      leaseMs: 1_000,
-      clock: () => new Date(0),
-    });
+    const outbox = outboxOver(store, delivery);
     const rows = Array.from({ length: 2 * ENQUEUE_CHUNK + 3 }, (_, n) => newRow(n));
     await outbox.enqueue(rows);
     assert.deepEqual(events, [
@@ -87,13 +91,7 @@ describe('createNotificationOutbox', () => {
         committedEarly = committed;
       },
     } as unknown as NotificationDelivery;
-    const outbox = createNotificationOutbox({
-      store,
-      delivery,
-      owner: 'me',
-      leaseMs: 1_000,
-      clock: () => new Date(0),
-    });
+    const outbox = outboxOver(store, delivery);
     let done = false;
     const enqueued = outbox.enqueue([newRow(1), newRow(2)]).then(() => (done = true));
     await new Promise((resolve) => setImmediate(resolve));

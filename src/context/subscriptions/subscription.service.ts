@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { JsonLdContext } from '../../ngsi-ld/context/json-ld-context.js';
-import { resourceNotFound } from '../../ngsi-ld/problem-details.js';
+import { resourceNotFound, serviceUnavailable } from '../../ngsi-ld/problem-details.js';
 import {
   SUBSCRIPTION_ID_PREFIX,
   applySubscriptionPatch,
@@ -48,6 +48,9 @@ export interface SubscriptionService {
   deleteSubscription(tenant: string, id: string): Promise<void>;
 }
 
+/** Tries of a PATCH that keeps meeting concurrent ones; each lost try means another won. */
+const MAX_UPDATE_ATTEMPTS = 10;
+
 export function createSubscriptionService(deps: SubscriptionServiceDeps): SubscriptionService {
   const { store, registry, contexts, clock, schemes, checkEndpoint } = deps;
   const endpointChecks = checkEndpoint === undefined ? { schemes } : { schemes, checkEndpoint };
@@ -89,13 +92,25 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
     async updateSubscription(tenant, id, body, context) {
       const now = clock();
       const patch = parseSubscriptionPatch(body, id, { context, now, ...endpointChecks });
-      const stored = await store.getSubscription(tenant, id);
-      if (stored === undefined) throw notFound(id);
-      const next = applySubscriptionPatch(stored.subscription, patch, now);
-      if (next.jsonldContext !== stored.subscription.jsonldContext) await checkJsonLdContext(next);
-      const version = await store.updateSubscription(tenant, next);
-      if (version === undefined) throw notFound(id);
-      registry.put(tenant, next, version);
+      // Applied to the version read, stored only if it is still that one: a PATCH that
+      // raced another is applied again on top of it, so neither undoes the other.
+      for (let attempt = 1; ; attempt++) {
+        const stored = await store.getSubscription(tenant, id);
+        if (stored === undefined) throw notFound(id);
+        const next = applySubscriptionPatch(stored.subscription, patch, now);
+        if (next.jsonldContext !== stored.subscription.jsonldContext)
+          await checkJsonLdContext(next);
+        const outcome = await store.updateSubscription(tenant, next, stored.version);
+        if (outcome === 'missing') throw notFound(id);
+        if (outcome !== 'changed') {
+          registry.put(tenant, next, outcome);
+          return;
+        }
+        if (attempt >= MAX_UPDATE_ATTEMPTS)
+          throw serviceUnavailable(
+            `Subscription ${id} kept changing while this update was applied; retry it`,
+          );
+      }
     },
 
     async deleteSubscription(tenant, id) {
