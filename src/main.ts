@@ -20,16 +20,21 @@ import { startDemoSimulator } from './ingest/simulator/demo-simulator.js';
 import { registerSimulateCommand } from './ingest/simulator/simulate.command.js';
 import { ConfigError, loadConfig } from './platform/config/config.loader.js';
 import type { CivisConfig } from './platform/config/config.schema.js';
-import { createLogger } from './platform/logging/logger.js';
+import { createLogger, type Logger } from './platform/logging/logger.js';
 import { readVersion } from './platform/version.js';
 
-async function openStores(config: CivisConfig) {
+async function openStores(config: CivisConfig, logger: Logger) {
   const rejectionCapacity = config.ingestRejectionCapacity;
   if (config.databaseUrl)
     return createPostgresStores({ url: config.databaseUrl, rejectionCapacity });
   const dir = resolve(config.dataDir);
   mkdirSync(dir, { recursive: true });
-  return createSqliteStores({ path: join(dir, 'civis.db'), rejectionCapacity });
+  const log = logger.child({ component: 'storage' });
+  return createSqliteStores({
+    path: join(dir, 'civis.db'),
+    rejectionCapacity,
+    onBackgroundError: (error) => log.error({ err: error }, 'Background storage work failed'),
+  });
 }
 
 export async function startPlatform(
@@ -37,7 +42,7 @@ export async function startPlatform(
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const logger = createLogger(config.logLevel);
   const version = readVersion();
-  const stores = await openStores(config);
+  const stores = await openStores(config, logger);
   const publicBaseUrl = config.publicBaseUrl ?? `http://localhost:${config.port}`;
   const contexts = createJsonLdContextService({
     loader: createHttpContextDocumentLoader({

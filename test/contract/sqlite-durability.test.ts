@@ -52,14 +52,18 @@ function writeThenKill(path: string, acks: number): Promise<number> {
 }
 
 describe('SQLite file storage', () => {
-  it('mutate acknowledged writes survive kill -9 of the process', async () => {
+  it('mutate acknowledged writes, and their history, survive kill -9 of the process', async () => {
     const path = join(directory, 'durability.db');
     const last = await writeThenKill(path, 200);
     assert.ok(last >= 199);
     const stores = createSqliteStores({ path });
     const ids = await queryIds(stores.entityStore, '', {});
+    // The history is projected from the change log by a worker: what it had not reached
+    // when the process was killed is projected after the restart.
+    const withHistory = await Promise.all(ids.map((id) => stores.historyStore.hasEntity('', id)));
     await stores.close();
     for (let i = 0; i <= last; i++) assert.equal(ids[i], `urn:ngsi-ld:Thing:${i}`);
+    assert.ok(withHistory.every(Boolean), 'every stored entity has its history');
   });
 
   it('createSqliteStores applies each migration once and keeps the data when reopened', async () => {

@@ -1,6 +1,11 @@
 /**
  * The change log on SQLite (context/ports/change-log.port.ts): `record` runs inside the
  * entity store's mutation transaction; listeners hear of the changes after it committed.
+ *
+ * With a history projection (a database file, sqlite-history-projection.ts) the log is also
+ * the history's source: a change leaves it once relayed *and* projected. A change relayed
+ * ahead of the projection is remembered here, no longer listed as pending, and removed when
+ * the projection passes it (a restart forgets it: it is relayed again, as the relay allows).
  */
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import type { ChangeLog, EntityChange } from '../../context/ports/change-log.port.js';
@@ -18,17 +23,30 @@ export interface SqliteChangeLog extends ChangeLog {
   record(tenant: string, writes: readonly EntityWrite[]): EntityChange[];
   /** After the commit. */
   committed(changes: EntityChange[]): void;
+  /** The history holds every change up to `seq`. */
+  projected(seq: number): void;
 }
 
-export function createSqliteChangeLog(db: SqliteDatabase): SqliteChangeLog {
+export function createSqliteChangeLog(
+  db: SqliteDatabase,
+  options: {
+    /** Where the history projection is; no projection (history written inline) when absent. */
+    projectedSeq?: number;
+  } = {},
+): SqliteChangeLog {
   // The subscriptions' version is read in the change's transaction (EntityChange).
   const insert = db.prepare<unknown[], { seq: number; subscriptions_version: number | null }>(
     `INSERT INTO entity_changes (tenant, entity_id, at, previous, current, subscriptions_version)
      VALUES (?, ?, ?, ?, ?, (SELECT value FROM subscription_counter WHERE one = 1))
      RETURNING seq, subscriptions_version`,
   );
+  const columns = 'seq, tenant, entity_id, at, previous, current, subscriptions_version';
   const selectPending = db.prepare<[number], ChangeRow>(
-    'SELECT seq, tenant, entity_id, at, previous, current, subscriptions_version FROM entity_changes ORDER BY seq LIMIT ?',
+    `SELECT ${columns} FROM entity_changes ORDER BY seq LIMIT ?`,
+  );
+  const selectPendingExcept = db.prepare<[string, number], ChangeRow>(
+    `SELECT ${columns} FROM entity_changes
+     WHERE seq NOT IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?`,
   );
   const remove = db.prepare('DELETE FROM entity_changes WHERE seq = ?');
   const removeAll = db.transaction((seqs: readonly number[]) => {
@@ -36,6 +54,8 @@ export function createSqliteChangeLog(db: SqliteDatabase): SqliteChangeLog {
   });
   const listeners = createCommitListeners();
   const now = () => new Date().toISOString();
+  let projectedUpTo = options.projectedSeq ?? Number.POSITIVE_INFINITY;
+  const relayedAhead = new Set<number>();
 
   return {
     record(tenant, writes) {
@@ -58,11 +78,24 @@ export function createSqliteChangeLog(db: SqliteDatabase): SqliteChangeLog {
     },
     committed: listeners.notify,
     onCommit: listeners.add,
+    projected(seq) {
+      projectedUpTo = Math.max(projectedUpTo, seq);
+      if (relayedAhead.size === 0) return;
+      const done = [...relayedAhead].filter((s) => s <= projectedUpTo);
+      for (const s of done) relayedAhead.delete(s);
+      if (done.length > 0) removeAll(done);
+    },
     async pendingChanges(limit) {
-      return selectPending.all(limit).map(changeOfRow);
+      const rows =
+        relayedAhead.size === 0
+          ? selectPending.all(limit)
+          : selectPendingExcept.all(JSON.stringify([...relayedAhead]), limit);
+      return rows.map(changeOfRow);
     },
     async removeChanges(seqs) {
-      if (seqs.length > 0) removeAll(seqs);
+      const removable = seqs.filter((seq) => seq <= projectedUpTo);
+      for (const seq of seqs) if (seq > projectedUpTo) relayedAhead.add(seq);
+      if (removable.length > 0) removeAll(removable);
     },
   };
 }

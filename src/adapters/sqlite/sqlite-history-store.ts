@@ -2,10 +2,16 @@
  * HistoryStore on SQLite (better-sqlite3). Reads share their SQL with PostgreSQL
  * (sql/history-reader.ts, sql/history-query-runner.ts); every write of the temporal API is
  * one `BEGIN IMMEDIATE` transaction.
+ *
+ * `db` holds the history tables: the main database in memory, else the history file, where
+ * a worker projects the entity changes (sqlite-history-projection.ts). Every call then
+ * first waits until the changes committed before it are in the history (`caughtUp`), so a
+ * client reads its own writes and the temporal API's writes keep their order with them.
  */
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
 import type { HistoryStore } from '../../context/ports/history-store.port.js';
+import { DEFAULT_TENANT } from '../../ngsi-ld/model.js';
 import { pkOfInstanceId, type EntityRow } from '../sql/history-rows.js';
 import { readEntityHistory, type HistorySql } from '../sql/history-reader.js';
 import { runHistoryQuery } from '../sql/history-query-runner.js';
@@ -22,10 +28,21 @@ export const sqliteHistoryDialect: HistoryDialect = {
   inText: (params, column, values) => sqliteDialect.inList(params, column, [...values], 'text'),
 };
 
+export interface SqliteHistoryStoreOptions {
+  writer?: SqliteHistoryWriter;
+  /** Resolves once the history holds every entity change committed before the call. */
+  caughtUp?: () => Promise<void>;
+  /** Creates the tenant as Create Entity does (the `tenants` table of the main database). */
+  registerTenant?: (tenant: string) => void;
+}
+
 export function createSqliteHistoryStore(
   db: SqliteDatabase,
-  writer: SqliteHistoryWriter = createSqliteHistoryWriter(db),
+  options: SqliteHistoryStoreOptions = {},
 ): HistoryStore {
+  const writer = options.writer ?? createSqliteHistoryWriter(db);
+  const caughtUp = options.caughtUp ?? (() => Promise.resolve());
+  const registerTenant = options.registerTenant ?? sqliteTenantRegistration(db);
   registerHistoryFunctions(db);
   const prepared = new LRUCache<string, Statement>({ max: 256 });
   function statement(sql: RenderedSql): Statement {
@@ -91,7 +108,7 @@ export function createSqliteHistoryStore(
           entity.pk,
           instances.map((instance) => ({ attr, instance, at })),
         );
-      if (options.createTenant) writer.registerTenant(tenant);
+      if (options.createTenant) registerTenant(tenant);
       return existing === undefined ? ('created' as const) : ('appended' as const);
     },
   );
@@ -123,21 +140,26 @@ export function createSqliteHistoryStore(
 
   return {
     async hasEntity(tenant, id) {
+      await caughtUp();
       return writer.findEntity(tenant, id) !== undefined;
     },
     async appendInstances(tenant, write, options) {
+      await caughtUp();
       return appendTx.immediate(tenant, write, options);
     },
     async modifyInstance(tenant, id, attr, instanceId, instance, at) {
+      await caughtUp();
       return modifyTx.immediate(tenant, id, attr, instanceId, instance, at);
     },
     async deleteInstance(tenant, id, attr, instanceId) {
+      await caughtUp();
       const found = findInstance(writer.findEntity(tenant, id), attr, instanceId);
       if (found === undefined) return false;
       deleteInstanceRow.run(found.pk);
       return true;
     },
     async deleteAttribute(tenant, id, attr, which) {
+      await caughtUp();
       const entity = writer.findEntity(tenant, id);
       if (entity === undefined) return 'noEntity';
       const result = which.deleteAll
@@ -146,19 +168,23 @@ export function createSqliteHistoryStore(
       return result.changes > 0 ? 'deleted' : 'noAttribute';
     },
     async deleteEntity(tenant, id) {
+      await caughtUp();
       const entity = writer.findEntity(tenant, id);
       if (entity === undefined) return false;
       db.transaction(() => deleteEntityRows.forEach((s) => s.run(entity.pk))).immediate();
       return true;
     },
     async retrieveHistory(tenant, id, options) {
+      await caughtUp();
       const entity = writer.findEntity(tenant, id);
       return entity === undefined ? undefined : readEntityHistory(reads, entity, options);
     },
     async queryHistory(tenant, query) {
+      await caughtUp();
       return runHistoryQuery(reads, tenant, query);
     },
     async applyRetention(rules, now) {
+      await caughtUp();
       return applyHistoryRetention(
         {
           ...reads,
@@ -183,5 +209,13 @@ export function createSqliteHistoryStore(
         now,
       );
     },
+  };
+}
+
+/** Registers a tenant in the `tenants` table of `db` (the main database). */
+export function sqliteTenantRegistration(db: SqliteDatabase): (tenant: string) => void {
+  const insert = db.prepare('INSERT OR IGNORE INTO tenants (name, created_at) VALUES (?, ?)');
+  return (tenant) => {
+    if (tenant !== DEFAULT_TENANT) insert.run(tenant, new Date().toISOString());
   };
 }

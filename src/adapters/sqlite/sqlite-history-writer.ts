@@ -1,11 +1,11 @@
 /**
  * Writes the attribute history on SQLite. Synchronous, to run inside a better-sqlite3
- * transaction: the entity store calls `append` in the transaction of the entity changes it
- * records (temporal.md §5), the history store calls `record` for the temporal API.
+ * transaction. `append` records entity changes: in their own transaction for a database in
+ * memory (temporal.md §5), else in the history file's projection of the change log
+ * (sqlite-history-projector.worker.ts); the history store calls `record` for the temporal API.
  */
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import type { EntityChange } from '../../context/ports/change-log.port.js';
-import { DEFAULT_TENANT } from '../../ngsi-ld/model.js';
 import { feedStateWrite, nextEntityState, type EntityStateWrite } from '../sql/history-entities.js';
 import {
   changeInstances,
@@ -27,7 +27,6 @@ export interface SqliteHistoryWriter {
   saveEntity(tenant: string, id: string, write: EntityStateWrite): EntityRow;
   /** Inserts instances of one entity; `pk` reuses an instance number (modify instance). */
   record(entityPk: number, instances: readonly RecordedInstance[], pk?: number): void;
-  registerTenant(tenant: string): void;
 }
 
 export function createSqliteHistoryWriter(db: SqliteDatabase): SqliteHistoryWriter {
@@ -47,7 +46,6 @@ export function createSqliteHistoryWriter(db: SqliteDatabase): SqliteHistoryWrit
   const nextPks = db.prepare<[number], { last: number }>(
     'UPDATE history_sequence SET last = last + ? RETURNING last',
   );
-  const insertTenant = db.prepare('INSERT OR IGNORE INTO tenants (name, created_at) VALUES (?, ?)');
   const placeholders = `(${HISTORY_COLUMNS.map(() => '?').join(', ')})`;
   const insertText = (n: number) =>
     `INSERT INTO attr_history (${HISTORY_COLUMNS.join(', ')}) VALUES ${Array(n).fill(placeholders).join(', ')}`;
@@ -106,8 +104,5 @@ export function createSqliteHistoryWriter(db: SqliteDatabase): SqliteHistoryWrit
     findEntity: (tenant, id) => selectEntity.get(tenant, id),
     saveEntity,
     record,
-    registerTenant(tenant) {
-      if (tenant !== DEFAULT_TENANT) insertTenant.run(tenant, new Date().toISOString());
-    },
   };
 }

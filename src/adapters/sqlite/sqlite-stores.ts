@@ -1,8 +1,13 @@
 /**
- * The embedded storage of Civis (the default): one SQLite file per deployment, or
- * ':memory:' for tests. Opens the database, applies pending migrations, and returns both
- * stores with one `close`.
+ * The embedded storage of Civis (the default): one SQLite file per deployment and its
+ * history file beside it (`civis.db`, `civis-history.db`), or ':memory:' for tests. Opens
+ * the databases, applies pending migrations, and returns the stores with one `close`.
+ *
+ * The attribute history is written by a worker thread that projects the change log into
+ * the history file (sqlite-history-projection.ts); a database in memory, which no other
+ * thread can open, has its history written in the transaction of each change instead.
  */
+import type { Database as SqliteDatabase } from 'better-sqlite3';
 import type { ChangeLog } from '../../context/ports/change-log.port.js';
 import type { EntityStore } from '../../context/ports/entity-store.port.js';
 import type { HistoryStore } from '../../context/ports/history-store.port.js';
@@ -15,7 +20,13 @@ import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import { createSqliteDeviceStore } from './sqlite-device-store.js';
 import { createSqliteEntityStore } from './sqlite-entity-store.js';
-import { createSqliteHistoryStore } from './sqlite-history-store.js';
+import {
+  historyFilePath,
+  openSqliteHistoryDatabase,
+  projectedSeq,
+} from './sqlite-history-database.js';
+import { startSqliteHistoryProjection } from './sqlite-history-projection.js';
+import { createSqliteHistoryStore, sqliteTenantRegistration } from './sqlite-history-store.js';
 import { createSqliteHistoryWriter } from './sqlite-history-writer.js';
 import { createSqliteJsonLdContextStore } from './sqlite-json-ld-context-store.js';
 import { createSqliteRejectionStore } from './sqlite-rejection-store.js';
@@ -39,21 +50,25 @@ export function createSqliteStores(options: {
   path: string;
   /** Rejected device messages kept (default 10,000). */
   rejectionCapacity?: number;
+  /** A failure in the background (the history projection), retried by itself. */
+  onBackgroundError?: (error: unknown) => void;
 }): SqliteStores {
   const db = openSqliteDatabase(options.path);
+  const { changeLog, historyStore, inlineHistory, stopHistory } = db.memory
+    ? historyInTheMainDatabase(db)
+    : historyInItsOwnFile(db, options.onBackgroundError);
   // A database in memory has no WAL to checkpoint.
   const checkpointer = db.memory ? undefined : startSqliteCheckpointer(db);
   const closeDatabase = async (): Promise<void> => {
-    // The worker's connection first: the last connection to close checkpoints the WAL
+    // The workers' connections first: the last connection to close checkpoints the WAL
     // completely and removes it.
+    await stopHistory();
     await checkpointer?.stop();
     if (db.open) db.close();
   };
-  const changeLog = createSqliteChangeLog(db);
-  const historyWriter = createSqliteHistoryWriter(db);
   return {
-    entityStore: createSqliteEntityStore(db, changeLog, closeDatabase, historyWriter),
-    historyStore: createSqliteHistoryStore(db, historyWriter),
+    entityStore: createSqliteEntityStore(db, changeLog, closeDatabase, inlineHistory),
+    historyStore,
     changeLog,
     contextStore: createSqliteJsonLdContextStore(db),
     subscriptionStore: createSqliteSubscriptionStore(db),
@@ -62,5 +77,48 @@ export function createSqliteStores(options: {
       capacity: options.rejectionCapacity ?? 10_000,
     }),
     close: closeDatabase,
+  };
+}
+
+function historyInTheMainDatabase(db: SqliteDatabase) {
+  const inlineHistory = createSqliteHistoryWriter(db);
+  return {
+    changeLog: createSqliteChangeLog(db),
+    historyStore: createSqliteHistoryStore(db, { writer: inlineHistory }),
+    inlineHistory,
+    stopHistory: async () => undefined,
+  };
+}
+
+function historyInItsOwnFile(db: SqliteDatabase, onError?: (error: unknown) => void) {
+  const historyPath = historyFilePath(db.name);
+  const historyDb = openSqliteHistoryDatabase(db, historyPath);
+  const projected = projectedSeq(historyDb) ?? 0;
+  const changeLog = createSqliteChangeLog(db, { projectedSeq: projected });
+  const lastLogged = db.prepare('SELECT max(seq) FROM entity_changes').pluck().get() as
+    number | null;
+  const projection = startSqliteHistoryProjection({
+    mainPath: db.name,
+    historyPath,
+    committed: Math.max(lastLogged ?? 0, projected),
+    projected,
+    onProjected: (seq) => changeLog.projected(seq),
+    ...(onError === undefined ? {} : { onError }),
+  });
+  changeLog.onCommit((changes) => {
+    const last = changes.at(-1);
+    if (last !== undefined) projection.committed(last.seq);
+  });
+  return {
+    changeLog,
+    historyStore: createSqliteHistoryStore(historyDb, {
+      caughtUp: projection.caughtUp,
+      registerTenant: sqliteTenantRegistration(db),
+    }),
+    inlineHistory: undefined,
+    stopHistory: async () => {
+      await projection.stop();
+      if (historyDb.open) historyDb.close();
+    },
   };
 }
