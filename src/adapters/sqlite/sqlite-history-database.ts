@@ -57,6 +57,21 @@ export function openSqliteHistoryDatabase(main: SqliteDatabase, path: string): S
   }
 }
 
+/**
+ * A history file ahead of its main file (the main file restored from an older copy): the
+ * projection would skip the main file's new changes, so it goes back to the main file's
+ * last change. Returns what was done, to be logged, or undefined when the files agree.
+ */
+export function alignProjection(db: SqliteDatabase, main: SqliteDatabase): string | undefined {
+  const projected = projectedSeq(db) ?? 0;
+  const last =
+    (main.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'entity_changes'").pluck().get() as
+      number | undefined) ?? 0;
+  if (projected <= last) return undefined;
+  db.prepare('UPDATE history_projection SET seq = ?').run(last);
+  return `The history file had projected change ${projected}, but the main file has logged only ${last} changes (was it restored from an older copy?): projecting from ${last}.`;
+}
+
 /** The last change in the history; undefined before adoption. */
 export function projectedSeq(db: SqliteDatabase): number | undefined {
   return db.prepare('SELECT seq FROM history_projection').pluck().get() as number | undefined;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -9,7 +9,7 @@ import { isProblemDetails } from '../../ngsi-ld/problem-details.js';
 import { entityDoc } from '../sql/entity-doc.js';
 import { createSqliteChangeLog } from './sqlite-change-log.js';
 import { openSqliteDatabase } from './sqlite-database.js';
-import { historyFilePath } from './sqlite-history-database.js';
+import { historyFilePath, openSqliteHistoryDatabase } from './sqlite-history-database.js';
 import { startSqliteHistoryProjection } from './sqlite-history-projection.js';
 import { createSqliteHistoryWriter } from './sqlite-history-writer.js';
 import { createSqliteStores } from './sqlite-stores.js';
@@ -97,13 +97,19 @@ describe('SQLite history projection', () => {
 
     for (let open = 0; open < 2; open++) {
       const stores = createSqliteStores({ path });
+      // A new instance after the move: its number follows the moved ones.
+      await stores.entityStore.mutate(
+        '',
+        [put(car('urn:ngsi-ld:Car:1', 8 + open, `2026-01-0${2 + open}T00:00:00.000Z`))],
+        { createTenant: false },
+      );
       const history = await stores.historyStore.retrieveHistory('', 'urn:ngsi-ld:Car:1', {
         window: { timeproperty: 'modifiedAt' },
         maxInstances: 100,
       });
       assert.deepEqual(
         history?.attrs[SPEED]?.instances.map((i) => i.attribute.value),
-        [7],
+        open === 0 ? [7, 8] : [7, 8, 9],
       );
       await stores.close();
     }
@@ -173,6 +179,142 @@ describe('SQLite history projection', () => {
       assert.ok(restarts() >= 2, `the worker was started again ${restarts()} times`);
     } finally {
       await projection.stop();
+    }
+  });
+
+  describe('the worker', () => {
+    /** A main file, its history file, and a way to log changes as the entity store does. */
+    function files(name: string) {
+      const mainPath = join(directory, `${name}.db`);
+      const historyPath = historyFilePath(mainPath);
+      const main = openSqliteDatabase(mainPath);
+      openSqliteHistoryDatabase(main, historyPath).close();
+      const insert = main
+        .prepare<unknown[]>(
+          'INSERT INTO entity_changes (tenant, entity_id, at, previous, current) VALUES (?, ?, ?, NULL, ?) RETURNING seq',
+        )
+        .pluck();
+      return {
+        mainPath,
+        historyPath,
+        log: (id: string, doc: string) => insert.get('', id, T, doc) as number,
+        instances: () => {
+          const history = new Database(historyPath, { readonly: true });
+          try {
+            return count(history, 'attr_history');
+          } finally {
+            history.close();
+          }
+        },
+        close: () => main.close(),
+      };
+    }
+
+    const quietly = (errors: unknown[]) => ({
+      onProjected: () => undefined,
+      onError: (error: unknown) => errors.push(error),
+      // No look at the log but when told: a missed wake-up shows as a timeout.
+      pollMs: 600_000,
+      waitTimeoutMs: 10_000,
+    });
+
+    it('projects a commit it is told of at once', async () => {
+      const f = files('told');
+      const errors: unknown[] = [];
+      const projection = startSqliteHistoryProjection({
+        mainPath: f.mainPath,
+        historyPath: f.historyPath,
+        committed: 0,
+        projected: 0,
+        ...quietly(errors),
+      });
+      try {
+        for (let i = 1; i <= 3; i++) {
+          projection.committed(
+            f.log(`urn:ngsi-ld:Car:${i}`, entityDoc(car(`urn:ngsi-ld:Car:${i}`, i))),
+          );
+          await projection.caughtUp();
+        }
+        assert.equal(f.instances(), 3);
+        assert.deepEqual(errors, []);
+      } finally {
+        await projection.stop();
+        f.close();
+      }
+    });
+
+    it('leaves out a change whose history cannot be written, says so, and goes on', async () => {
+      const f = files('poison');
+      const errors: unknown[] = [];
+      const projection = startSqliteHistoryProjection({
+        mainPath: f.mainPath,
+        historyPath: f.historyPath,
+        committed: 0,
+        projected: 0,
+        ...quietly(errors),
+      });
+      try {
+        f.log('urn:ngsi-ld:Car:1', entityDoc(car('urn:ngsi-ld:Car:1', 1)));
+        const broken = f.log('urn:ngsi-ld:Car:2', '{"id": "urn:ngsi-ld:Car:2", "attrs": ');
+        projection.committed(f.log('urn:ngsi-ld:Car:3', entityDoc(car('urn:ngsi-ld:Car:3', 3))));
+        await projection.caughtUp();
+        assert.equal(f.instances(), 2);
+        assert.equal(errors.length, 1);
+        assert.match(String(errors[0]), new RegExp(`change ${broken} cannot be written`));
+      } finally {
+        await projection.stop();
+        f.close();
+      }
+    });
+
+    it('two projectors of one history file write each change once', async () => {
+      const f = files('twice');
+      const errors: unknown[] = [];
+      const start = () =>
+        startSqliteHistoryProjection({
+          mainPath: f.mainPath,
+          historyPath: f.historyPath,
+          committed: 0,
+          projected: 0,
+          ...quietly(errors),
+          retryMs: 10,
+        });
+      const projections = [start(), start()];
+      try {
+        let last = 0;
+        for (let i = 1; i <= 200; i++)
+          last = f.log(`urn:ngsi-ld:Car:${i}`, entityDoc(car(`urn:ngsi-ld:Car:${i}`, i)));
+        for (const projection of projections) projection.committed(last);
+        await Promise.all(projections.map((p) => p.caughtUp()));
+        assert.equal(f.instances(), 200);
+      } finally {
+        await Promise.all(projections.map((p) => p.stop()));
+        f.close();
+      }
+    });
+  });
+
+  it("goes back to the main file's last change when the history file is ahead of it", async () => {
+    const path = join(directory, 'restored.db');
+    await createSqliteStores({ path }).close();
+    // A copy of the main file before its first change, restored after one.
+    copyFileSync(path, `${path}.copy`);
+    const stores = createSqliteStores({ path });
+    await stores.entityStore.mutate('', [put(car('urn:ngsi-ld:Car:1', 1))], {
+      createTenant: false,
+    });
+    await stores.close();
+    copyFileSync(`${path}.copy`, path);
+    const errors: unknown[] = [];
+    const reopened = createSqliteStores({ path, onBackgroundError: (e) => errors.push(e) });
+    try {
+      await reopened.entityStore.mutate('', [put(car('urn:ngsi-ld:Car:2', 2))], {
+        createTenant: false,
+      });
+      assert.equal(await reopened.historyStore.hasEntity('', 'urn:ngsi-ld:Car:2'), true);
+      assert.match(String(errors[0]), /restored from an older copy/);
+    } finally {
+      await reopened.close();
     }
   });
 });

@@ -77,7 +77,9 @@ export function startSqliteHistoryProjection(
   const data: HistoryProjectorData = {
     mainPath: options.mainPath,
     historyPath: options.historyPath,
-    pageSize: options.pageSize ?? 500,
+    // Short transactions: the temporal API writes the same file from the main thread, which
+    // waits (synchronously) for the lock while a page is being written.
+    pageSize: options.pageSize ?? 200,
     retryMs,
     pollMs: options.pollMs ?? 1_000,
   };
@@ -102,6 +104,12 @@ export function startSqliteHistoryProjection(
     });
     started.on('message', (message: HistoryProjectorMessage) => {
       if ('projected' in message) advance(message.projected);
+      else if ('skipped' in message)
+        options.onError?.(
+          new Error(
+            `history projection: the history of change ${message.skipped} cannot be written and was left out: ${message.error}`,
+          ),
+        );
       else options.onError?.(new Error(`history projection: ${message.failed}`));
     });
     // An error thrown in the worker may arrive as a plain object (a SqliteError is cloned).
@@ -131,7 +139,12 @@ export function startSqliteHistoryProjection(
 
   function advance(seq: number): void {
     projected = Math.max(projected, seq);
-    options.onProjected(projected);
+    try {
+      options.onProjected(projected);
+    } catch (error) {
+      // In a message listener an exception would end the process; the next page retries.
+      options.onError?.(error);
+    }
     if (committed > projected && told <= projected) tell(committed);
     if (waiters.length === 0) return;
     const still: Waiter[] = [];
@@ -154,6 +167,8 @@ export function startSqliteHistoryProjection(
     caughtUp() {
       const target = committed;
       if (projected >= target) return Promise.resolve();
+      if (stopping !== undefined)
+        return Promise.reject(serviceUnavailable('Civis is shutting down.'));
       return new Promise<void>((resolve, reject) => {
         const waiter: Waiter = {
           target,

@@ -7,8 +7,15 @@
  * relayed), so nothing committed is missed.
  *
  * Messages in: a change sequence number (committed up to there: look again), 'stop'.
- * Messages out: { projected: seq } after each page, { failed: message } when a page could
- * not be written (it is tried again after `retryMs`).
+ * Messages out: { projected: seq } after each page; { failed: message } when a page could
+ * not be written for a reason that may pass (a full disk, an I/O error, a lock held too
+ * long: it is tried again after `retryMs`); { skipped: seq, error } for a change whose
+ * history cannot be written at all (a defect, not a condition), so that one change does
+ * not stop the history of every later one.
+ *
+ * The position only moves from where this worker read it: should a second projector write
+ * the same history file, the slower one's page fails and it reads the position again,
+ * instead of both appending every change.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
@@ -27,7 +34,8 @@ export interface HistoryProjectorData {
   pollMs: number;
 }
 
-export type HistoryProjectorMessage = { projected: number } | { failed: string };
+export type HistoryProjectorMessage =
+  { projected: number } | { failed: string } | { skipped: number; error: string };
 
 const port = parentPort;
 if (port === null) throw new Error('the history projector runs in a worker thread');
@@ -44,11 +52,9 @@ const changesAfter = main.prepare<[number, number], ChangeRow>(
    FROM entity_changes WHERE seq > ? ORDER BY seq LIMIT ?`,
 );
 const position = history.prepare('SELECT seq FROM history_projection').pluck();
-const moveTo = history.prepare<[number]>('UPDATE history_projection SET seq = ?');
-const projectPage = history.transaction((changes: EntityChange[], last: number) => {
-  writer.append(changes);
-  moveTo.run(last);
-});
+const move = history.prepare<[number, number]>(
+  'UPDATE history_projection SET seq = ? WHERE seq = ?',
+);
 
 let projected = position.get() as number;
 let timer: NodeJS.Timeout | undefined;
@@ -56,29 +62,74 @@ let immediate: NodeJS.Immediate | undefined;
 let stopped = false;
 let failing = false;
 
+class PositionMoved extends Error {}
+
+/** Appends `changes` (none for a skipped change) and moves the position past `last`. */
+const projectPage = history.transaction((changes: EntityChange[], last: number) => {
+  writer.append(changes);
+  if (move.run(last, projected).changes !== 1) throw new PositionMoved();
+});
+
+/** Errors of the storage, which may pass; any other error is the change's own. */
+const PASSING = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY|NOMEM|INTERRUPT|PROTOCOL)/;
+function mayPass(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && PASSING.test(code);
+}
+
+function moved(seq: number): void {
+  projected = seq;
+  port?.postMessage({ projected } satisfies HistoryProjectorMessage);
+}
+
+/** A page that failed, one change at a time: a change failing on its own is skipped. */
+function projectOneByOne(rows: ChangeRow[]): void {
+  for (const row of rows) {
+    const seq = Number(row.seq);
+    try {
+      projectPage.immediate([changeOfRow(row)], seq);
+    } catch (error) {
+      if (mayPass(error) || error instanceof PositionMoved) throw error;
+      projectPage.immediate([], seq);
+      port?.postMessage({ skipped: seq, error: String(error) } satisfies HistoryProjectorMessage);
+    }
+    moved(seq);
+  }
+}
+
+/** Projects one page; the next one gets its own turn, so that 'stop' is heard between. */
 function catchUp(): void {
   if (timer !== undefined) clearTimeout(timer);
   timer = undefined;
   immediate = undefined;
   if (stopped) return;
+  let full = false;
   try {
-    for (;;) {
-      const rows = changesAfter.all(projected, settings.pageSize);
-      const last = rows.at(-1);
-      if (last === undefined) break;
-      const seq = Number(last.seq);
-      projectPage.immediate(rows.map(changeOfRow), seq);
-      projected = seq;
-      port?.postMessage({ projected } satisfies HistoryProjectorMessage);
-      if (rows.length < settings.pageSize) break;
+    const rows = changesAfter.all(projected, settings.pageSize);
+    const last = rows.at(-1);
+    if (last !== undefined) {
+      try {
+        projectPage.immediate(rows.map(changeOfRow), Number(last.seq));
+        moved(Number(last.seq));
+      } catch (error) {
+        if (mayPass(error) || error instanceof PositionMoved) throw error;
+        projectOneByOne(rows);
+      }
     }
+    full = rows.length === settings.pageSize;
     failing = false;
-    timer = setTimeout(catchUp, settings.pollMs);
   } catch (error) {
-    failing = true;
-    port?.postMessage({ failed: String(error) } satisfies HistoryProjectorMessage);
-    timer = setTimeout(catchUp, settings.retryMs);
+    if (error instanceof PositionMoved) {
+      // Another projector wrote this page: go on from where it is.
+      moved(position.get() as number);
+      full = true;
+    } else {
+      failing = true;
+      port?.postMessage({ failed: String(error) } satisfies HistoryProjectorMessage);
+    }
   }
+  if (full) immediate = setImmediate(catchUp);
+  else timer = setTimeout(catchUp, failing ? settings.retryMs : settings.pollMs);
 }
 
 port.on('message', (message: number | 'stop') => {
@@ -97,4 +148,6 @@ port.on('message', (message: number | 'stop') => {
   immediate = setImmediate(catchUp);
 });
 
+// Where the file is may be ahead of where the main side thinks (another projector).
+moved(projected);
 catchUp();

@@ -15,19 +15,20 @@ import type { JsonLdContextStore } from '../../context/ports/json-ld-context-sto
 import type { SubscriptionStore } from '../../context/ports/subscription-store.port.js';
 import type { DeviceStore } from '../../ingest/ports/device-store.port.js';
 import type { RejectionStore } from '../../ingest/ports/rejection-store.port.js';
-import { createSqliteChangeLog } from './sqlite-change-log.js';
+import { createSqliteChangeLog, type SqliteChangeLog } from './sqlite-change-log.js';
 import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import { createSqliteDeviceStore } from './sqlite-device-store.js';
 import { createSqliteEntityStore } from './sqlite-entity-store.js';
 import {
+  alignProjection,
   historyFilePath,
   openSqliteHistoryDatabase,
   projectedSeq,
 } from './sqlite-history-database.js';
 import { startSqliteHistoryProjection } from './sqlite-history-projection.js';
 import { createSqliteHistoryStore, sqliteTenantRegistration } from './sqlite-history-store.js';
-import { createSqliteHistoryWriter } from './sqlite-history-writer.js';
+import { createSqliteHistoryWriter, type SqliteHistoryWriter } from './sqlite-history-writer.js';
 import { createSqliteJsonLdContextStore } from './sqlite-json-ld-context-store.js';
 import { createSqliteRejectionStore } from './sqlite-rejection-store.js';
 import { createSqliteSubscriptionStore } from './sqlite-subscription-store.js';
@@ -54,9 +55,16 @@ export function createSqliteStores(options: {
   onBackgroundError?: (error: unknown) => void;
 }): SqliteStores {
   const db = openSqliteDatabase(options.path);
-  const { changeLog, historyStore, inlineHistory, stopHistory } = db.memory
-    ? historyInTheMainDatabase(db)
-    : historyInItsOwnFile(db, options.onBackgroundError);
+  let history: HistoryWiring;
+  try {
+    history = db.memory
+      ? historyInTheMainDatabase(db)
+      : historyInItsOwnFile(db, options.onBackgroundError);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const { changeLog, historyStore, inlineHistory, stopHistory } = history;
   // A database in memory has no WAL to checkpoint.
   const checkpointer = db.memory ? undefined : startSqliteCheckpointer(db);
   const closeDatabase = async (): Promise<void> => {
@@ -80,7 +88,15 @@ export function createSqliteStores(options: {
   };
 }
 
-function historyInTheMainDatabase(db: SqliteDatabase) {
+interface HistoryWiring {
+  changeLog: SqliteChangeLog;
+  historyStore: HistoryStore;
+  /** The history writer of the entity store, when the history is written inline. */
+  inlineHistory: SqliteHistoryWriter | undefined;
+  stopHistory(): Promise<void>;
+}
+
+function historyInTheMainDatabase(db: SqliteDatabase): HistoryWiring {
   const inlineHistory = createSqliteHistoryWriter(db);
   return {
     changeLog: createSqliteChangeLog(db),
@@ -90,9 +106,14 @@ function historyInTheMainDatabase(db: SqliteDatabase) {
   };
 }
 
-function historyInItsOwnFile(db: SqliteDatabase, onError?: (error: unknown) => void) {
+function historyInItsOwnFile(
+  db: SqliteDatabase,
+  onError?: (error: unknown) => void,
+): HistoryWiring {
   const historyPath = historyFilePath(db.name);
   const historyDb = openSqliteHistoryDatabase(db, historyPath);
+  const mismatch = alignProjection(historyDb, db);
+  if (mismatch !== undefined) onError?.(new Error(mismatch));
   const projected = projectedSeq(historyDb) ?? 0;
   const changeLog = createSqliteChangeLog(db, { projectedSeq: projected });
   const lastLogged = db.prepare('SELECT max(seq) FROM entity_changes').pluck().get() as
