@@ -23,6 +23,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { stopWorker } from './stop-worker.js';
 
 export interface SqliteCheckpointer {
   /** Stops the worker and closes its connection; calling it again does nothing. */
@@ -94,13 +95,7 @@ export function startSqliteCheckpointer(
   return {
     stop() {
       stopping ??= (async () => {
-        // Unreferenced, the worker would not keep the process alive until it has exited.
-        worker.ref();
-        worker.postMessage('stop');
-        const timeout = new Promise<'timeout'>((resolve) =>
-          setTimeout(() => resolve('timeout'), 5_000).unref(),
-        );
-        if ((await Promise.race([exited, timeout])) === 'timeout') await worker.terminate();
+        await stopWorker(worker, exited);
       })();
       return stopping;
     },

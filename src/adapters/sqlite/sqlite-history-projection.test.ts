@@ -10,7 +10,10 @@ import { entityDoc } from '../sql/entity-doc.js';
 import { createSqliteChangeLog } from './sqlite-change-log.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import { historyFilePath, openSqliteHistoryDatabase } from './sqlite-history-database.js';
-import { startSqliteHistoryProjection } from './sqlite-history-projection.js';
+import {
+  startSqliteHistoryProjection,
+  type SqliteHistoryProjectionOptions,
+} from './sqlite-history-projection.js';
 import { createSqliteHistoryWriter } from './sqlite-history-writer.js';
 import { createSqliteStores } from './sqlite-stores.js';
 
@@ -206,28 +209,28 @@ describe('SQLite history projection', () => {
             history.close();
           }
         },
+        /** Starts a projection of these files, reporting to `errors`. */
+        project: (errors: unknown[], more: Partial<SqliteHistoryProjectionOptions> = {}) =>
+          startSqliteHistoryProjection({
+            mainPath,
+            historyPath,
+            committed: 0,
+            projected: 0,
+            onProjected: () => undefined,
+            onError: (error: unknown) => errors.push(error),
+            // No look at the log but when told: a missed wake-up shows as a timeout.
+            pollMs: 600_000,
+            waitTimeoutMs: 10_000,
+            ...more,
+          }),
         close: () => main.close(),
       };
     }
 
-    const quietly = (errors: unknown[]) => ({
-      onProjected: () => undefined,
-      onError: (error: unknown) => errors.push(error),
-      // No look at the log but when told: a missed wake-up shows as a timeout.
-      pollMs: 600_000,
-      waitTimeoutMs: 10_000,
-    });
-
     it('projects a commit it is told of at once', async () => {
       const f = files('told');
       const errors: unknown[] = [];
-      const projection = startSqliteHistoryProjection({
-        mainPath: f.mainPath,
-        historyPath: f.historyPath,
-        committed: 0,
-        projected: 0,
-        ...quietly(errors),
-      });
+      const projection = f.project(errors);
       try {
         for (let i = 1; i <= 3; i++) {
           projection.committed(
@@ -246,13 +249,7 @@ describe('SQLite history projection', () => {
     it('leaves out a change whose history cannot be written, says so, and goes on', async () => {
       const f = files('poison');
       const errors: unknown[] = [];
-      const projection = startSqliteHistoryProjection({
-        mainPath: f.mainPath,
-        historyPath: f.historyPath,
-        committed: 0,
-        projected: 0,
-        ...quietly(errors),
-      });
+      const projection = f.project(errors);
       try {
         f.log('urn:ngsi-ld:Car:1', entityDoc(car('urn:ngsi-ld:Car:1', 1)));
         const broken = f.log('urn:ngsi-ld:Car:2', '{"id": "urn:ngsi-ld:Car:2", "attrs": ');
@@ -270,15 +267,7 @@ describe('SQLite history projection', () => {
     it('two projectors of one history file write each change once', async () => {
       const f = files('twice');
       const errors: unknown[] = [];
-      const start = () =>
-        startSqliteHistoryProjection({
-          mainPath: f.mainPath,
-          historyPath: f.historyPath,
-          committed: 0,
-          projected: 0,
-          ...quietly(errors),
-          retryMs: 10,
-        });
+      const start = () => f.project(errors, { retryMs: 10 });
       const projections = [start(), start()];
       try {
         let last = 0;

@@ -13,6 +13,7 @@
 import { inspect } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { serviceUnavailable } from '../../ngsi-ld/problem-details.js';
+import { stopWorker } from './stop-worker.js';
 import type {
   HistoryProjectorData,
   HistoryProjectorMessage,
@@ -193,13 +194,7 @@ export function startSqliteHistoryProjection(
           waiter.reject(serviceUnavailable('Civis is shutting down.'));
         }
         waiters = [];
-        // Unreferenced, the worker would not keep the process alive until it has exited.
-        worker.ref();
-        worker.postMessage('stop');
-        const timeout = new Promise<'timeout'>((resolve) =>
-          setTimeout(() => resolve('timeout'), 5_000).unref(),
-        );
-        if ((await Promise.race([exited, timeout])) === 'timeout') await worker.terminate();
+        await stopWorker(worker, exited);
       })();
       return stopping;
     },
