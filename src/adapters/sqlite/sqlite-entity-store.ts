@@ -31,6 +31,7 @@ import type { SqliteChangeLog } from './sqlite-change-log.js';
 import { sqliteDialect } from './sqlite-dialect.js';
 import type { SqliteHistoryWriter } from './sqlite-history-writer.js';
 import { createSqliteEntityWriter } from './sqlite-entity-writer.js';
+import { sqliteTenantRegistration } from './sqlite-tenants.js';
 
 /**
  * `closeDatabase` runs on close(): the database is shared with the other stores. Every
@@ -48,7 +49,7 @@ export function createSqliteEntityStore(
     'SELECT pk, doc FROM entities WHERE tenant = ? AND id = ?',
   );
   const selectTenant = db.prepare('SELECT 1 FROM tenants WHERE name = ?');
-  const insertTenant = db.prepare('INSERT OR IGNORE INTO tenants (name, created_at) VALUES (?, ?)');
+  const registerTenant = sqliteTenantRegistration(db);
   // Query statements depend on the shape of the query only, never on its values.
   const prepared = new LRUCache<string, Statement>({ max: 256 });
 
@@ -82,8 +83,7 @@ export function createSqliteEntityStore(
       writer.write(tenant, plan.writes);
       const changes = changeLog.record(tenant, plan.writes);
       history?.append(changes);
-      if (createTenant && plan.writes.length > 0 && tenant !== DEFAULT_TENANT)
-        insertTenant.run(tenant, new Date().toISOString());
+      if (createTenant && plan.writes.length > 0) registerTenant(tenant);
       return { results: plan.results, changes };
     },
   );

@@ -11,7 +11,6 @@
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
 import type { HistoryStore } from '../../context/ports/history-store.port.js';
-import { DEFAULT_TENANT } from '../../ngsi-ld/model.js';
 import { pkOfInstanceId, type EntityRow } from '../sql/history-rows.js';
 import { readEntityHistory, type HistorySql } from '../sql/history-reader.js';
 import { runHistoryQuery } from '../sql/history-query-runner.js';
@@ -21,6 +20,7 @@ import type { RenderedSql } from '../sql/sql-dialect.js';
 import { sqliteDialect } from './sqlite-dialect.js';
 import { registerHistoryFunctions } from './sqlite-history-functions.js';
 import { createSqliteHistoryWriter, type SqliteHistoryWriter } from './sqlite-history-writer.js';
+import { sqliteTenantRegistration } from './sqlite-tenants.js';
 
 export const sqliteHistoryDialect: HistoryDialect = {
   newParams: sqliteDialect.newParams,
@@ -209,13 +209,5 @@ export function createSqliteHistoryStore(
         now,
       );
     },
-  };
-}
-
-/** Registers a tenant in the `tenants` table of `db` (the main database). */
-export function sqliteTenantRegistration(db: SqliteDatabase): (tenant: string) => void {
-  const insert = db.prepare('INSERT OR IGNORE INTO tenants (name, created_at) VALUES (?, ?)');
-  return (tenant) => {
-    if (tenant !== DEFAULT_TENANT) insert.run(tenant, new Date().toISOString());
   };
 }

@@ -27,11 +27,12 @@ import {
   projectedSeq,
 } from './sqlite-history-database.js';
 import { startSqliteHistoryProjection } from './sqlite-history-projection.js';
-import { createSqliteHistoryStore, sqliteTenantRegistration } from './sqlite-history-store.js';
+import { createSqliteHistoryStore } from './sqlite-history-store.js';
 import { createSqliteHistoryWriter, type SqliteHistoryWriter } from './sqlite-history-writer.js';
 import { createSqliteJsonLdContextStore } from './sqlite-json-ld-context-store.js';
 import { createSqliteRejectionStore } from './sqlite-rejection-store.js';
 import { createSqliteSubscriptionStore } from './sqlite-subscription-store.js';
+import { sqliteTenantRegistration } from './sqlite-tenants.js';
 
 export interface SqliteStores {
   entityStore: EntityStore;

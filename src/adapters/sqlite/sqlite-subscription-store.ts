@@ -8,7 +8,6 @@ import type {
   SubscriptionStore,
   SubscriptionUpdate,
 } from '../../context/ports/subscription-store.port.js';
-import { DEFAULT_TENANT } from '../../ngsi-ld/model.js';
 import { alreadyExists } from '../../ngsi-ld/problem-details.js';
 import {
   OUTBOX_COLUMNS,
@@ -20,6 +19,7 @@ import {
   type OutboxRow,
   type SubscriptionRow,
 } from '../sql/subscription-rows.js';
+import { sqliteTenantRegistration } from './sqlite-tenants.js';
 
 /**
  * Leases due rows: free ones (released for a retry) and those whose lease ran out, each
@@ -42,7 +42,7 @@ export function createSqliteSubscriptionStore(db: SqliteDatabase): SubscriptionS
     .prepare('UPDATE subscription_counter SET value = value + 1 WHERE one = 1 RETURNING value')
     .pluck();
   const counter = db.prepare('SELECT value FROM subscription_counter WHERE one = 1').pluck();
-  const insertTenant = db.prepare('INSERT OR IGNORE INTO tenants (name, created_at) VALUES (?, ?)');
+  const registerTenant = sqliteTenantRegistration(db);
   const insert = db.prepare(
     'INSERT INTO subscriptions (tenant, id, doc, version) VALUES (?, ?, ?, ?) ON CONFLICT (tenant, id) DO NOTHING',
   );
@@ -112,7 +112,7 @@ export function createSqliteSubscriptionStore(db: SqliteDatabase): SubscriptionS
           const added = insert.run(tenant, subscription.id, JSON.stringify(subscription), version);
           if (added.changes === 0)
             throw alreadyExists(`Subscription ${subscription.id} already exists`, subscription.id);
-          if (tenant !== DEFAULT_TENANT) insertTenant.run(tenant, new Date().toISOString());
+          registerTenant(tenant);
           return version;
         })
         .immediate();
