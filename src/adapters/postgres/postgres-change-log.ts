@@ -9,6 +9,7 @@
  */
 import type { ChangeLog, EntityChange } from '../../context/ports/change-log.port.js';
 import {
+  CHANGE_ROW_COLUMNS,
   changeOfRow,
   changesOfWrites,
   createCommitListeners,
@@ -88,7 +89,7 @@ export function createPostgresChangeLog(sql: PostgresSql): PostgresChangeLog {
     onCommit: listeners.add,
     async pendingChanges(limit) {
       const rows = await sql.unsafe<ChangeRow[]>(
-        'SELECT seq, tenant, entity_id, at, previous, current, subscriptions_version FROM entity_changes ORDER BY seq LIMIT $1',
+        `SELECT ${CHANGE_ROW_COLUMNS} FROM entity_changes ORDER BY seq LIMIT $1`,
         [limit],
         { prepare: true },
       );

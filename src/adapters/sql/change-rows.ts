@@ -35,6 +35,10 @@ function change(
   return { tenant, entityId: (current ?? previous)?.id ?? '', at, previous, current };
 }
 
+/** The columns of `entity_changes` a ChangeRow is read from, in SELECT order. */
+export const CHANGE_ROW_COLUMNS =
+  'seq, tenant, entity_id, at, previous, current, subscriptions_version';
+
 export interface ChangeRow {
   seq: number | string;
   tenant: string;

@@ -10,6 +10,7 @@
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import type { ChangeLog, EntityChange } from '../../context/ports/change-log.port.js';
 import {
+  CHANGE_ROW_COLUMNS,
   changeOfRow,
   changesOfWrites,
   createCommitListeners,
@@ -40,12 +41,11 @@ export function createSqliteChangeLog(
      VALUES (?, ?, ?, ?, ?, (SELECT value FROM subscription_counter WHERE one = 1))
      RETURNING seq, subscriptions_version`,
   );
-  const columns = 'seq, tenant, entity_id, at, previous, current, subscriptions_version';
   const selectPending = db.prepare<[number], ChangeRow>(
-    `SELECT ${columns} FROM entity_changes ORDER BY seq LIMIT ?`,
+    `SELECT ${CHANGE_ROW_COLUMNS} FROM entity_changes ORDER BY seq LIMIT ?`,
   );
   const selectPendingExcept = db.prepare<[string, number], ChangeRow>(
-    `SELECT ${columns} FROM entity_changes
+    `SELECT ${CHANGE_ROW_COLUMNS} FROM entity_changes
      WHERE seq NOT IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?`,
   );
   const remove = db.prepare('DELETE FROM entity_changes WHERE seq = ?');

@@ -19,7 +19,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { changeOfRow, type ChangeRow } from '../sql/change-rows.js';
+import { CHANGE_ROW_COLUMNS, changeOfRow, type ChangeRow } from '../sql/change-rows.js';
 import { configureSqlite } from './sqlite-database.js';
 import { createSqliteHistoryWriter } from './sqlite-history-writer.js';
 import type { EntityChange } from '../../context/ports/change-log.port.js';
@@ -48,8 +48,7 @@ configureSqlite(history);
 
 const writer = createSqliteHistoryWriter(history);
 const changesAfter = main.prepare<[number, number], ChangeRow>(
-  `SELECT seq, tenant, entity_id, at, previous, current, subscriptions_version
-   FROM entity_changes WHERE seq > ? ORDER BY seq LIMIT ?`,
+  `SELECT ${CHANGE_ROW_COLUMNS} FROM entity_changes WHERE seq > ? ORDER BY seq LIMIT ?`,
 );
 const position = history.prepare('SELECT seq FROM history_projection').pluck();
 const move = history.prepare<[number, number]>(
