@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import { after, describe, it, test } from 'node:test';
 import postgres from 'postgres';
 import { openPostgresTestDatabase } from '../../../test/support/postgres-test-database.js';
-import { COPY_FROM_ROWS, copyIn, copyText, runCopies, type CopyJob } from './postgres-copy.js';
+import {
+  COPY_FROM_ROWS,
+  copyIn,
+  copyText,
+  runCopies,
+  sendCopies,
+  type CopyJob,
+} from './postgres-copy.js';
 
 const rowsOf = (from: number, count: number): number[][] =>
   Array.from({ length: count }, (_, i) => [from + i]);
@@ -148,6 +155,42 @@ if (!opened.available) {
         assert.deepEqual(
           rows.map((r) => r.k),
           [1],
+        );
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('sendCopies lets the COMMIT follow the inserts unanswered: one that fails rolls all back and rejects done', async () => {
+      const { sql, cleanup } = await open();
+      try {
+        await sql`INSERT INTO probe (k) VALUES (1)`;
+        const job = (rows: number[][]): CopyJob => ({
+          table: 'probe',
+          columns: ['k'],
+          types: ['integer'],
+          rows: () => rows,
+        });
+        const run = async (jobs: CopyJob[]) => {
+          // The COMMIT is queued behind the inserts, not after their answers.
+          const { done } = await sql.begin(async (tx) => {
+            const copies = sendCopies(tx, jobs);
+            await copies.sent.catch(() => copies.done);
+            return { done: copies.done };
+          });
+          await done;
+        };
+        await run([job([[2]]), job([[3]])]);
+        // The clash is only known after the COMMIT was sent: PostgreSQL ends the aborted
+        // transaction's COMMIT with a ROLLBACK, so the first insert is not kept either.
+        await assert.rejects(
+          run([job([[4]]), job([[1]])]),
+          (error: { code?: string }) => error.code === '23505',
+        );
+        const rows = await sql<Array<{ k: number }>>`SELECT k FROM probe ORDER BY k`;
+        assert.deepEqual(
+          rows.map((r) => r.k),
+          [1, 2, 3],
         );
       } finally {
         await cleanup();

@@ -157,50 +157,79 @@ export async function runCopies(
   tx: postgres.TransactionSql,
   jobs: readonly CopyJob[],
 ): Promise<void> {
+  await sendCopies(tx, jobs).done;
+}
+
+/**
+ * runCopies in two steps: `sent` settles once the last rows are on their way (every COPY
+ * done, the INSERTs sent but perhaps not yet stored), so that a caller may pipeline a
+ * statement behind them (the COMMIT); `done` once every row is stored, or rejects with the
+ * first failure (an insert that failed failed first: the statements after it only found
+ * the transaction aborted). `sent` may reject with such a later error: read `done`.
+ */
+export function sendCopies(
+  tx: postgres.TransactionSql,
+  jobs: readonly CopyJob[],
+): { sent: Promise<void>; done: Promise<void> } {
+  const inserts: Array<Promise<unknown>> = [];
+  const sent = issueCopies(tx, jobs, inserts);
+  const done = sent.then(
+    async () => {
+      await Promise.all(inserts);
+    },
+    async (error: unknown) => {
+      throw firstFailure(await Promise.allSettled(inserts)) ?? error;
+    },
+  );
+  sent.catch(() => undefined);
+  done.catch(() => undefined); // the caller awaits it
+  return { sent, done };
+}
+
+async function issueCopies(
+  tx: postgres.TransactionSql,
+  jobs: readonly CopyJob[],
+  inserts: Array<Promise<unknown>>,
+): Promise<void> {
   const built: Array<CopyValue[][]> = [];
   const build = async (i: number) => {
     const job = jobs[i] as CopyJob;
     if (job.ready !== undefined) await job.ready;
     built[i] = job.rows();
   };
-  const inserts: Array<Promise<unknown>> = [];
   let ready = 0;
   let previous: RunningCopy | undefined;
-  try {
-    for (let i = 0; i < jobs.length; i++) {
-      const job = jobs[i] as CopyJob;
-      if (ready === i) await build(ready++);
-      const rows = built[i] as CopyValue[][];
-      built[i] = [];
-      if (rows.length === 0) continue;
-      const text = rows.length < COPY_FROM_ROWS ? undefined : copyText(rows);
-      if (previous !== undefined) {
-        let stored = false;
-        const settled = () => {
-          stored = true;
-        };
-        previous.done.then(settled, settled);
-        while (!stored && ready < jobs.length) {
-          await build(ready++);
-          await new Promise((resolve) => setImmediate(resolve)); // lets the end of the copy in
-        }
-        await previous.done;
-        previous = undefined;
+  for (let i = 0; i < jobs.length; i++) {
+    const job = jobs[i] as CopyJob;
+    if (ready === i) await build(ready++);
+    const rows = built[i] as CopyValue[][];
+    built[i] = [];
+    if (rows.length === 0) continue;
+    const text = rows.length < COPY_FROM_ROWS ? undefined : copyText(rows);
+    if (previous !== undefined) {
+      let stored = false;
+      const settled = () => {
+        stored = true;
+      };
+      previous.done.then(settled, settled);
+      while (!stored && ready < jobs.length) {
+        await build(ready++);
+        await new Promise((resolve) => setImmediate(resolve)); // lets the end of the copy in
       }
-      await job.before?.();
-      if (text === undefined) inserts.push(insertRows(tx, job, rows));
-      else {
-        previous = startCopy(tx, job.table, job.columns, text);
-        await previous.sent;
-      }
+      await previous.done;
+      previous = undefined;
     }
-    await previous?.done;
-  } catch (error) {
-    // An insert that failed failed first: the statements after it only found the
-    // transaction aborted.
-    throw firstFailure(await Promise.allSettled(inserts)) ?? error;
+    await job.before?.();
+    if (text === undefined) {
+      const insert = insertRows(tx, job, rows);
+      insert.catch(() => undefined); // settled through `done`
+      inserts.push(insert);
+    } else {
+      previous = startCopy(tx, job.table, job.columns, text);
+      await previous.sent;
+    }
   }
-  await Promise.all(inserts);
+  await previous?.done;
 }
 
 function firstFailure(results: ReadonlyArray<PromiseSettledResult<unknown>>): unknown {

@@ -29,7 +29,7 @@ import { createPostgresCandidateReaders } from './postgres-candidate-reader.js';
 import { postgresDialect } from './postgres-dialect.js';
 import type { PostgresHistoryWriter } from './postgres-history-writer.js';
 import { EntityWriteBatch } from './postgres-entity-writer.js';
-import { runCopies } from './postgres-copy.js';
+import { sendCopies } from './postgres-copy.js';
 import { createStatisticsKeeper } from './postgres-statistics.js';
 
 /**
@@ -106,12 +106,14 @@ export function createPostgresEntityStore(
     })) as unknown as T[];
   }
 
+  type Outcome<R> = { results: MutationResult<R>[]; written: number; changes: EntityChange[] };
+
   async function mutateOnce<R>(
     tenant: string,
     mutations: EntityMutation<R>[],
     createTenant: boolean,
-  ): Promise<{ results: MutationResult<R>[]; written: number; changes: EntityChange[] }> {
-    return sql.begin(async (tx) => {
+  ): Promise<Outcome<R>> {
+    const { outcome, stored } = await sql.begin(async (tx) => {
       const ids = [...new Set(mutations.map((m) => m.id))].sort();
       // Both locks in one round trip: the entity rows first, as every writer takes them.
       const locking = tx
@@ -144,28 +146,41 @@ export function createPostgresEntityStore(
         historySent?.written,
         ...entities.indexStatements(tx, tenant),
       ]);
+      statements.catch(() => undefined); // read through `stored`
       const logged = changeLog.record(
         unsequenced,
         numbers.changeSeqs,
         numbers.subscriptionsVersion,
       );
-      const copies = [...entities.copies(tenant), historySent?.copy, logged.copy];
-      await Promise.all([
-        statements,
-        runCopies(
-          tx,
-          copies.filter((copy) => copy !== undefined),
+      const copies = sendCopies(
+        tx,
+        [...entities.copies(tenant), historySent?.copy, logged.copy].filter(
+          (copy) => copy !== undefined,
         ),
-      ]);
-      if (createTenant && plan.writes.length > 0 && tenant !== DEFAULT_TENANT) {
-        await tx.unsafe('INSERT INTO tenants (name) VALUES ($1) ON CONFLICT DO NOTHING', [tenant]);
-      }
-      return {
+      );
+      const tenantRow =
+        createTenant && plan.writes.length > 0 && tenant !== DEFAULT_TENANT
+          ? copies.sent.then(() =>
+              tx.unsafe('INSERT INTO tenants (name) VALUES ($1) ON CONFLICT DO NOTHING', [tenant]),
+            )
+          : undefined;
+      const stored = Promise.all([statements, copies.done, tenantRow]);
+      stored.catch(() => undefined); // awaited once the transaction ends
+      // The COMMIT goes right behind the last statement instead of after its answer: one
+      // round trip less. A statement that fails after this leaves the transaction aborted,
+      // and PostgreSQL ends an aborted transaction's COMMIT with a ROLLBACK: `stored`
+      // rejects, and the write is reported failed (and retried when it may be).
+      await copies.sent.catch(() => copies.done);
+      await tenantRow;
+      const outcome: Outcome<R> = {
         results: plan.results,
         written: plan.writes.length,
         changes: logged.changes(),
       };
-    }) as Promise<{ results: MutationResult<R>[]; written: number; changes: EntityChange[] }>;
+      return { outcome, stored };
+    });
+    await stored;
+    return outcome;
   }
 
   const reader = createPostgresCandidateReaders(all);

@@ -72,7 +72,8 @@ export interface HistoryBatch {
    * once, given the rows lockEntities returned for its ids (so that copies can follow them
    * without a round trip in between): `written` settles with them, and `copy` (the
    * instances, none perhaps; the partitions of their months are made before it starts) is
-   * ready then. A
+   * ready as soon as the entities' keys are known: at once when every row was locked, once
+   * the insert returns the new keys otherwise. A
    * row another transaction created after the lock fails the batch with a retryable error
    * (SQLSTATE 40001): run again, it finds the row locked.
    */
@@ -336,13 +337,17 @@ export function createPostgresHistoryWriter(
     statistics?.noteWrites(rows.length);
   }
 
-  /** saveEntitiesPipelined in one go, for `HistoryBatch.send`: rows by id. */
+  /**
+   * saveEntitiesPipelined in one go, for `HistoryBatch.send`: `pks` (by id) settles as soon
+   * as they are known, which for locked rows is at once, so the history rows are built and
+   * sent behind the entity statements without waiting for them; `done` once all are stored.
+   */
   function sendEntities(
     tx: Tx,
     tenant: string,
     writes: ReadonlyArray<{ id: string; write: EntityStateWrite }>,
     locked: ReadonlyMap<string, EntityRow>,
-  ): Promise<Map<string, number>> {
+  ): { pks: Promise<Map<string, number>>; done: Promise<unknown> } {
     const ids = [...new Set(writes.map((w) => w.id))].sort();
     const states = nextStates(writes, locked);
     const state = (id: string) => states.get(id) as NextEntityState;
@@ -369,10 +374,11 @@ export function createPostgresHistoryWriter(
       }
     }
     const saved = new Map<string, number>(known.map((id) => [id, pkOf(id)]));
+    let inserted: Promise<void> | undefined;
     if (fresh.length > 0) {
       // The type rows of the rows it creates go with the insert: their keys stay on the server.
       const pairs = fresh.flatMap((id) => state(id).types.map((type) => [id, type]));
-      const inserted = run<Array<{ pk: number; id: string }>>(
+      inserted = run<Array<{ pk: number; id: string }>>(
         tx,
         `WITH inserted AS (
            INSERT INTO history_entities (tenant, id, types, scope, created_at, modified_at)
@@ -400,7 +406,9 @@ export function createPostgresHistoryWriter(
       });
       statements.push(inserted);
     }
-    return Promise.all(statements).then(() => saved);
+    const done = Promise.all(statements);
+    done.catch(() => undefined); // the caller awaits it
+    return { pks: (inserted ?? Promise.resolve()).then(() => saved), done };
   }
 
   function batch(changes: readonly UnsequencedChange[]): HistoryBatch | undefined {
@@ -423,9 +431,10 @@ export function createPostgresHistoryWriter(
           locked,
         );
         let pks = new Map<string, number>();
-        const written = saved.then((found) => {
+        const known = saved.pks.then((found) => {
           pks = found;
         });
+        const written = Promise.all([known, saved.done]);
         // Built while the server stores the rows copied before these.
         let rows: HistoryRow[] = [];
         const copy: CopyJob = {
@@ -440,7 +449,7 @@ export function createPostgresHistoryWriter(
             statistics?.noteWrites(rows.length);
             return rows;
           }),
-          ready: written,
+          ready: known,
           before: () =>
             partitions.ensure(
               tx,
