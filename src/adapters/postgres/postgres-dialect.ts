@@ -63,6 +63,9 @@ export const postgresDialect: SqlDialect = {
     const prefixes = params.add(values.map(textPrefix));
     return `${prefix(column)} = ANY(${prefixes}::text[]) AND ${column} = ANY(${params.add(values)}::text[])`;
   },
+  attrIs: (params, column, iri) => `${column} = ${params.add(iri)}`,
+  attrIn: (params, column, iris) => `${column} = ANY(${params.add(iris)}::text[])`,
+  attrIri: (column) => column,
   bboxSet: (params, tenant, attr, box) =>
     `SELECT entity_pk AS pk FROM geo_boxes WHERE box && box(point(${params.add(box[0])}, ${params.add(box[1])}), point(${params.add(box[2])}, ${params.add(box[3])}))` +
     ` AND tenant = ${params.add(tenant)} AND attr = ${params.add(attr)}`,

@@ -77,15 +77,15 @@ function setSql(
     case 'type':
       return `SELECT entity_pk AS pk FROM entity_types WHERE tenant = ${params.add(tenant)} AND type = ${params.add(condition.type)}`;
     case 'attrs':
-      return `SELECT entity_pk AS pk FROM attr_values WHERE kind = 'e' AND tenant = ${params.add(tenant)} AND ${dialect.inList(params, 'attr', condition.attrs, 'text')}`;
+      return `SELECT entity_pk AS pk FROM attr_values WHERE kind = 'e' AND tenant = ${params.add(tenant)} AND ${dialect.attrIn(params, 'attr', condition.attrs)}`;
     case 'target':
-      return `SELECT entity_pk AS pk FROM attr_values WHERE tenant = ${params.add(tenant)} AND attr = ${params.add(condition.attr)} AND kind = 'e' AND num = 1`;
+      return `SELECT entity_pk AS pk FROM attr_values WHERE tenant = ${params.add(tenant)} AND ${dialect.attrIs(params, 'attr', condition.attr)} AND kind = 'e' AND num = 1`;
     case 'value': {
-      const head = `SELECT x.entity_pk AS pk FROM attr_values x WHERE x.tenant = ${params.add(tenant)} AND x.attr = ${params.add(condition.attr)}`;
+      const head = `SELECT x.entity_pk AS pk FROM attr_values x WHERE x.tenant = ${params.add(tenant)} AND ${dialect.attrIs(params, 'x.attr', condition.attr)}`;
       return `${head} AND (${rowTestsSql(dialect, params, 'x', condition.tests)})`;
     }
     case 'noValue': {
-      const head = `SELECT x.entity_pk AS pk FROM attr_values x WHERE x.tenant = ${params.add(tenant)} AND x.attr = ${params.add(condition.attr)} AND x.kind = 'e' AND x.num = 1`;
+      const head = `SELECT x.entity_pk AS pk FROM attr_values x WHERE x.tenant = ${params.add(tenant)} AND ${dialect.attrIs(params, 'x.attr', condition.attr)} AND x.kind = 'e' AND x.num = 1`;
       const same = 'y.entity_pk = x.entity_pk AND y.attr = x.attr AND y.inst = x.inst';
       return `${head} AND ${notExists(dialect, `FROM attr_values y WHERE ${same} AND (${rowTestsSql(dialect, params, 'y', condition.tests)})`)}`;
     }
@@ -122,20 +122,20 @@ function predicateSql(dialect: SqlDialect, params: SqlParams, condition: Conditi
     case 'attrs':
       return exists(
         dialect,
-        `FROM attr_values x WHERE x.entity_pk = e.pk AND ${dialect.inList(params, 'x.attr', condition.attrs, 'text')} AND x.kind = 'e'`,
+        `FROM attr_values x WHERE x.entity_pk = e.pk AND ${dialect.attrIn(params, 'x.attr', condition.attrs)} AND x.kind = 'e'`,
       );
     case 'target':
       return exists(
         dialect,
-        `FROM attr_values x WHERE x.entity_pk = e.pk AND x.attr = ${params.add(condition.attr)} AND x.kind = 'e' AND x.num = 1`,
+        `FROM attr_values x WHERE x.entity_pk = e.pk AND ${dialect.attrIs(params, 'x.attr', condition.attr)} AND x.kind = 'e' AND x.num = 1`,
       );
     case 'value':
       return exists(
         dialect,
-        `FROM attr_values x WHERE x.entity_pk = e.pk AND x.attr = ${params.add(condition.attr)} AND (${rowTestsSql(dialect, params, 'x', condition.tests)})`,
+        `FROM attr_values x WHERE x.entity_pk = e.pk AND ${dialect.attrIs(params, 'x.attr', condition.attr)} AND (${rowTestsSql(dialect, params, 'x', condition.tests)})`,
       );
     case 'noValue': {
-      const head = `FROM attr_values x WHERE x.entity_pk = e.pk AND x.attr = ${params.add(condition.attr)} AND x.kind = 'e' AND x.num = 1`;
+      const head = `FROM attr_values x WHERE x.entity_pk = e.pk AND ${dialect.attrIs(params, 'x.attr', condition.attr)} AND x.kind = 'e' AND x.num = 1`;
       const same = 'y.entity_pk = x.entity_pk AND y.attr = x.attr AND y.inst = x.inst';
       const equal = `FROM attr_values y WHERE ${same} AND (${rowTestsSql(dialect, params, 'y', condition.tests)})`;
       return exists(dialect, `${head} AND ${notExists(dialect, equal)}`);
@@ -161,6 +161,7 @@ export interface CandidatePlan {
 
 /** The entities `e` a plan reads: the tenant's, or those of its walked leaf. */
 function fromSql(
+  dialect: SqlDialect,
   params: SqlParams,
   tenant: string,
   plan: CandidatePlan,
@@ -168,7 +169,7 @@ function fromSql(
 ): string {
   if (plan.walk === undefined) return 'entities e';
   // CROSS JOIN keeps the walk the outer loop (SQLite does not reorder it).
-  return `(${renderWalk(params, tenant, plan.walk, afterPk)}) AS w CROSS JOIN entities e ON e.pk = w.pk`;
+  return `(${renderWalk(dialect, params, tenant, plan.walk, afterPk)}) AS w CROSS JOIN entities e ON e.pk = w.pk`;
 }
 
 /** Parameters are added in the order their placeholders appear (SQLite's `?` are positional). */
@@ -203,7 +204,7 @@ export function renderCandidateSelect(
   page: EntityPage,
 ): RenderedSql {
   const params = dialect.newParams();
-  const from = fromSql(params, tenant, plan, page.afterPk);
+  const from = fromSql(dialect, params, tenant, plan, page.afterPk);
   let text = `SELECT e.pk AS pk, ${dialect.docColumn} AS doc FROM ${from} WHERE ${whereSql(dialect, params, tenant, plan)}`;
   // A walk starts after `afterPk` itself, and is in pk order already.
   if (page.afterPk !== undefined && plan.walk === undefined)
@@ -220,7 +221,7 @@ export function renderCandidateCount(
   plan: CandidatePlan,
 ): RenderedSql {
   const params = dialect.newParams();
-  const from = fromSql(params, tenant, plan, undefined);
+  const from = fromSql(dialect, params, tenant, plan, undefined);
   const text = `SELECT COUNT(*) AS n FROM ${from} WHERE ${whereSql(dialect, params, tenant, plan)}`;
   return { text, params: params.values };
 }

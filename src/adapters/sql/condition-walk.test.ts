@@ -61,7 +61,7 @@ describe('walkKeyCount', () => {
 describe('renderWalk', () => {
   it('renderWalk merges the ranges of several keys with UNION and binds every value', () => {
     const params = sqliteDialect.newParams();
-    const sql = renderWalk(params, HOSTILE, TEXT, 41);
+    const sql = renderWalk(sqliteDialect, params, HOSTILE, TEXT, 41);
     assert.equal(sql.split(' UNION ').length, 3);
     assert.match(sql, / ORDER BY pk$/);
     assert.ok(!sql.includes(HOSTILE), 'values are parameters');
@@ -72,7 +72,7 @@ describe('renderWalk', () => {
 
   it('renderWalk reads one range grouped by pk', () => {
     const params = sqliteDialect.newParams();
-    const sql = renderWalk(params, 't', { kind: 'type', type: 'T' }, undefined);
+    const sql = renderWalk(sqliteDialect, params, 't', { kind: 'type', type: 'T' }, undefined);
     assert.equal(
       sql,
       'SELECT entity_pk AS pk FROM entity_types WHERE tenant = ? AND type = ? GROUP BY pk ORDER BY pk',

@@ -13,7 +13,7 @@
  * row per matching element).
  */
 import type { Condition } from './query-condition.js';
-import type { SqlParams } from './sql-dialect.js';
+import type { SqlDialect, SqlParams } from './sql-dialect.js';
 
 /** More keys than this and the merge costs more than it saves: the leaf is probed instead. */
 export const WALK_MAX_KEYS = 8;
@@ -38,6 +38,7 @@ export function walkKeyCount(leaf: Condition): number | undefined {
  * forms SQLite streams without sorting (sqlite-query-plans.test.ts checks it).
  */
 export function renderWalk(
+  dialect: SqlDialect,
   params: SqlParams,
   tenant: string,
   leaf: Condition,
@@ -58,7 +59,7 @@ export function renderWalk(
       for (const kind of test.kinds) {
         for (const value of values) {
           ranges.push(
-            `SELECT entity_pk AS pk FROM attr_values WHERE tenant = ${params.add(tenant)} AND attr = ${params.add(leaf.attr)} AND kind = '${kind}' AND kind <> 'e' AND ${test.column} = ${params.add(value)}${after()}`,
+            `SELECT entity_pk AS pk FROM attr_values WHERE tenant = ${params.add(tenant)} AND ${dialect.attrIs(params, 'attr', leaf.attr)} AND kind = '${kind}' AND kind <> 'e' AND ${test.column} = ${params.add(value)}${after()}`,
           );
         }
       }

@@ -29,6 +29,15 @@ export interface SqlDialect {
   compareText(params: SqlParams, column: string, op: Comparison, value: string): string;
   betweenText(params: SqlParams, column: string, min: string, max: string): string;
   inText(params: SqlParams, column: string, values: string[]): string;
+  /**
+   * The attribute of an index row (`column` of attr_values) is `iri`. SQLite stores a
+   * number for it (attr_names); PostgreSQL the IRI itself.
+   */
+  attrIs(params: SqlParams, column: string, iri: string): string;
+  /** The attribute of an index row is one of `iris` (non-empty). */
+  attrIn(params: SqlParams, column: string, iris: string[]): string;
+  /** The attribute IRI of an index row, as a result column. */
+  attrIri(column: string): string;
   /** A set query (one column `pk`) of the entities whose `attr` box intersects `box`. */
   bboxSet(params: SqlParams, tenant: string, attr: string, box: BBox): string;
   /** A test that entity `e` has an `attr` box intersecting `box` (a probe, as `exists`). */

@@ -41,19 +41,19 @@ export function renderSummaryStatements(dialect: SqlDialect, tenant: string): Su
       dialect,
       tenant,
       (t) =>
-        `SELECT DISTINCT t.type AS type, a.attr AS attr, a.str AS kind FROM entity_types t JOIN attr_values a ON a.entity_pk = t.entity_pk AND a.kind = 'e' WHERE t.tenant = ${t}`,
+        `SELECT DISTINCT t.type AS type, ${dialect.attrIri('a.attr')} AS attr, a.str AS kind FROM entity_types t JOIN attr_values a ON a.entity_pk = t.entity_pk AND a.kind = 'e' WHERE t.tenant = ${t}`,
     ),
     attributeCounts: statement(
       dialect,
       tenant,
       (t) =>
-        `SELECT attr, str AS kind, COUNT(*) AS n FROM attr_values WHERE tenant = ${t} AND kind = 'e' GROUP BY attr, str`,
+        `SELECT ${dialect.attrIri('a.attr')} AS attr, a.str AS kind, COUNT(*) AS n FROM attr_values a WHERE a.tenant = ${t} AND a.kind = 'e' GROUP BY a.attr, a.str`,
     ),
     attributeTypes: statement(
       dialect,
       tenant,
       (t) =>
-        `SELECT DISTINCT a.attr AS attr, t.type AS type FROM attr_values a JOIN entity_types t ON t.entity_pk = a.entity_pk WHERE a.tenant = ${t} AND a.kind = 'e'`,
+        `SELECT DISTINCT ${dialect.attrIri('a.attr')} AS attr, t.type AS type FROM attr_values a JOIN entity_types t ON t.entity_pk = a.entity_pk WHERE a.tenant = ${t} AND a.kind = 'e'`,
     ),
   };
 }

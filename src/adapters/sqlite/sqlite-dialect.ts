@@ -1,4 +1,8 @@
-/** SQLite rendering of conditions (sql/sql-dialect.ts): `?` placeholders and the R*Tree. */
+/**
+ * SQLite rendering of conditions (sql/sql-dialect.ts): `?` placeholders, the R*Tree, and
+ * attribute numbers looked up in attr_names by the statement itself (migration 12): an
+ * unknown IRI looks up nothing, and matches no row.
+ */
 import type { SqlDialect, SqlParams } from '../sql/sql-dialect.js';
 
 function newParams(): SqlParams {
@@ -25,6 +29,11 @@ export const sqliteDialect: SqlDialect = {
   betweenText: (params, column, min, max) =>
     `${column} BETWEEN ${params.add(min)} AND ${params.add(max)}`,
   inText: (params, column, values) => inList(params, column, values),
+  attrIs: (params, column, iri) =>
+    `${column} = (SELECT id FROM attr_names WHERE iri = ${params.add(iri)})`,
+  attrIn: (params, column, iris) =>
+    `${column} IN (SELECT id FROM attr_names WHERE ${inList(params, 'iri', iris)})`,
+  attrIri: (column) => `(SELECT iri FROM attr_names WHERE id = ${column})`,
   bboxSet: (params, tenant, attr, box) =>
     'SELECT g.entity_pk AS pk FROM geo_rtree r JOIN geo_boxes g ON g.id = r.id' +
     ` WHERE r.min_lon <= ${params.add(box[2])} AND r.max_lon >= ${params.add(box[0])}` +

@@ -31,6 +31,7 @@ import type { SqliteChangeLog } from './sqlite-change-log.js';
 import { sqliteDialect } from './sqlite-dialect.js';
 import type { SqliteHistoryWriter } from './sqlite-history-writer.js';
 import { createSqliteEntityWriter } from './sqlite-entity-writer.js';
+import { createSqliteAttributeNames } from './sqlite-attribute-names.js';
 import { sqliteTenantRegistration } from './sqlite-tenants.js';
 
 /**
@@ -44,7 +45,8 @@ export function createSqliteEntityStore(
   closeDatabase: () => Promise<void>,
   history?: SqliteHistoryWriter,
 ): EntityStore {
-  const writer = createSqliteEntityWriter(db);
+  const names = createSqliteAttributeNames(db);
+  const writer = createSqliteEntityWriter(db, names);
   const selectEntity = db.prepare<[string, string], { pk: number; doc: string }>(
     'SELECT pk, doc FROM entities WHERE tenant = ? AND id = ?',
   );
@@ -126,7 +128,15 @@ export function createSqliteEntityStore(
       options: { createTenant: boolean },
     ) {
       // Write lock taken up front (BEGIN IMMEDIATE): another process cannot slip in between read and write.
-      const { results, changes } = mutateBatch.immediate(tenant, mutations, options.createTenant);
+      let outcome: ReturnType<typeof mutateBatch.immediate>;
+      try {
+        outcome = mutateBatch.immediate(tenant, mutations, options.createTenant);
+      } catch (error) {
+        names.rolledBack();
+        throw error;
+      }
+      names.committed();
+      const { results, changes } = outcome;
       changeLog.committed(changes);
       return results as MutationResult<R>[];
     },

@@ -34,8 +34,9 @@ type Box = {
 function storedIndex(db: SqliteDatabase, tenant: string) {
   const rows = db
     .prepare(
-      `SELECT e.id, v.attr, v.seq, v.kind, v.inst, v.num, v.str FROM attr_values v
-       JOIN entities e ON e.pk = v.entity_pk WHERE v.tenant = ? ORDER BY e.id, v.attr, v.seq`,
+      `SELECT e.id, n.iri AS attr, v.seq, v.kind, v.inst, v.num, v.str FROM attr_values v
+       JOIN entities e ON e.pk = v.entity_pk JOIN attr_names n ON n.id = v.attr
+       WHERE v.tenant = ? ORDER BY e.id, n.iri, v.seq`,
     )
     .all(tenant);
   const types = db

@@ -23,12 +23,17 @@ import {
 } from '../sql/entity-index-rows.js';
 import { entityDoc } from '../sql/entity-doc.js';
 import type { EntityWrite } from '../sql/mutation-plan.js';
+import { createSqliteAttributeNames, type SqliteAttributeNames } from './sqlite-attribute-names.js';
 
 export interface SqliteEntityWriter {
   write(tenant: string, writes: EntityWrite[]): void;
 }
 
-export function createSqliteEntityWriter(db: SqliteDatabase): SqliteEntityWriter {
+/** `names` gives the numbers attr_values rows name attributes by (migration 12). */
+export function createSqliteEntityWriter(
+  db: SqliteDatabase,
+  names: SqliteAttributeNames = createSqliteAttributeNames(db),
+): SqliteEntityWriter {
   const statements = {
     insertEntity: db.prepare(
       'INSERT INTO entities (tenant, id, doc, created_at, modified_at) VALUES (?, ?, ?, ?, ?)',
@@ -69,7 +74,8 @@ export function createSqliteEntityWriter(db: SqliteDatabase): SqliteEntityWriter
   function insertValues(tenant: string, pk: number, rows: AttrValueRow[], fromSeq: number): void {
     for (let seq = fromSeq; seq < rows.length; seq++) {
       const row = rows[seq] as AttrValueRow;
-      statements.insertValue.run(pk, row.attr, seq, tenant, row.kind, row.inst, row.num, row.str);
+      const attr = names.idOf(row.attr);
+      statements.insertValue.run(pk, attr, seq, tenant, row.kind, row.inst, row.num, row.str);
     }
   }
 
@@ -103,9 +109,9 @@ export function createSqliteEntityWriter(db: SqliteDatabase): SqliteEntityWriter
     for (let seq = 0; seq < kept; seq++) {
       const row = next.values[seq] as AttrValueRow;
       if (sameValueRow(previous.values[seq] as AttrValueRow, row)) continue;
-      statements.updateValue.run(row.kind, row.inst, row.num, row.str, pk, attr, seq);
+      statements.updateValue.run(row.kind, row.inst, row.num, row.str, pk, names.idOf(attr), seq);
     }
-    if (previous.values.length > kept) statements.deleteValuesFrom.run(pk, attr, kept);
+    if (previous.values.length > kept) statements.deleteValuesFrom.run(pk, names.idOf(attr), kept);
     insertValues(tenant, pk, next.values, kept);
     if (sameBoxes(previous.boxes, next.boxes)) return;
     if (previous.boxes.length > 0) {

@@ -55,11 +55,13 @@ function databaseAtVersion2(): Database.Database {
 }
 
 describe('SQLITE_MIGRATIONS', () => {
-  it('migration 3 numbers the index rows of each attribute in the order the writer derives them', async () => {
+  it('migrations 3 and 12 number the index rows of each attribute in the order the writer derives them, and name attributes by number', async () => {
     const db = databaseAtVersion2();
     migrateSqlite(db);
     const rows = db
-      .prepare('SELECT attr, seq, kind, inst, num, str FROM attr_values ORDER BY attr, seq')
+      .prepare(
+        'SELECT n.iri AS attr, seq, kind, inst, num, str FROM attr_values v JOIN attr_names n ON n.id = v.attr ORDER BY n.iri, seq',
+      )
       .all();
     const expected = Object.keys(entity.attrs)
       .sort()
@@ -89,7 +91,11 @@ describe('SQLITE_MIGRATIONS', () => {
       createTenant: false,
     });
     assert.deepEqual(
-      db.prepare("SELECT seq, kind, str FROM attr_values WHERE attr = 'http://a/p'").all(),
+      db
+        .prepare(
+          "SELECT seq, kind, str FROM attr_values WHERE attr = (SELECT id FROM attr_names WHERE iri = 'http://a/p')",
+        )
+        .all(),
       [
         { seq: 0, kind: 'e', str: 'Property' },
         { seq: 1, kind: 's', str: 'y' },

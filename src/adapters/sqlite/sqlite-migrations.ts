@@ -133,4 +133,37 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
   REJECTION_MIGRATION,
   APIKEY_TENANT_MIGRATION,
   OUTBOX_EVENT_KEY_MIGRATION,
+  {
+    version: 12,
+    name: 'interned-attribute-names',
+    // Index rows name their attribute by a number from attr_names instead of its IRI
+    // (sqlite-attribute-names.ts): the IRI, some 50 bytes, was in every key of the table and
+    // of its partial indexes, so a created entity's 18 rows filled pages three times as fast
+    // (a 1,000-entity batch spent a third of its time inserting them; 67 → 38 ms measured
+    // for those rows alone). Queries look the number up in the SQL (sqlite-dialect.ts).
+    // Numbers are never reused or removed: a name stays once known.
+    statements: [
+      `CREATE TABLE attr_names (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE)`,
+      `INSERT INTO attr_names (iri) SELECT DISTINCT attr FROM attr_values ORDER BY attr`,
+      `CREATE TABLE attr_values_v12 (
+        entity_pk INTEGER NOT NULL,
+        attr INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        tenant TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        inst INTEGER NOT NULL,
+        num REAL,
+        str TEXT,
+        PRIMARY KEY (entity_pk, attr, seq)
+      ) WITHOUT ROWID`,
+      `INSERT INTO attr_values_v12 (entity_pk, attr, seq, tenant, kind, inst, num, str)
+        SELECT v.entity_pk, n.id, v.seq, v.tenant, v.kind, v.inst, v.num, v.str
+        FROM attr_values v JOIN attr_names n ON n.iri = v.attr`,
+      `DROP TABLE attr_values`,
+      `ALTER TABLE attr_values_v12 RENAME TO attr_values`,
+      `CREATE INDEX attr_values_existence ON attr_values (tenant, attr, num, str) WHERE kind = 'e'`,
+      `CREATE INDEX attr_values_num ON attr_values (tenant, attr, kind, num) WHERE kind <> 'e' AND num IS NOT NULL`,
+      `CREATE INDEX attr_values_str ON attr_values (tenant, attr, kind, str) WHERE kind <> 'e' AND str IS NOT NULL`,
+    ],
+  },
 ];
