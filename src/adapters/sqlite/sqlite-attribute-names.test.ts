@@ -52,7 +52,11 @@ describe('createSqliteAttributeNames', () => {
 
   it('the entity store names a rolled back batch’s attributes anew when written again', async () => {
     const db = database();
-    const store = createSqliteEntityStore(db, createSqliteChangeLog(db), async () => db.close());
+    const store = createSqliteEntityStore(
+      db,
+      createSqliteChangeLog(db),
+      async () => void db.close(),
+    );
     const entity = (id: string, attr: string): Entity => ({
       id,
       type: ['http://t/T'],
