@@ -45,6 +45,10 @@ const main = new Database(settings.mainPath, { readonly: true, fileMustExist: tr
 main.pragma('busy_timeout = 5000');
 const history = new Database(settings.historyPath, { fileMustExist: true });
 configureSqlite(history);
+// The worker appends: a quarter of the main connection's page cache is enough, and the
+// server's memory holding a city (under 400 MiB with 100,000 entities, issue #2) is the
+// limit: 64 MiB here took it from about 320 to about 400 MiB, with no faster projection.
+history.pragma('cache_size = -16384');
 
 const writer = createSqliteHistoryWriter(history);
 const changesAfter = main.prepare<[number, number], ChangeRow>(
