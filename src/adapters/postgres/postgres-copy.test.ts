@@ -46,6 +46,14 @@ if (!opened.available) {
   after(() => database.close());
 
   describe('COPY into PostgreSQL', () => {
+    /** Rows of the key column of `probe`. */
+    const keyJob = (rows: number[][]): CopyJob => ({
+      table: 'probe',
+      columns: ['k'],
+      types: ['integer'],
+      rows: () => rows,
+    });
+
     async function open() {
       const schema = await database.createSchema();
       const sql = postgres(schema.url, { max: 1, onnotice: () => undefined });
@@ -126,24 +134,20 @@ if (!opened.available) {
       const { sql, cleanup } = await open();
       try {
         await sql`INSERT INTO probe (k) VALUES (1)`;
-        const job = (rows: number[][]): CopyJob => ({
-          table: 'probe',
-          columns: ['k'],
-          types: ['integer'],
-          rows: () => rows,
-        });
         const unique = (error: { code?: string }) => error.code === '23505';
         // The second copy's rows clash with a stored row.
         await assert.rejects(
           sql.begin(async (tx) => {
             await tx`INSERT INTO probe (k) VALUES (2)`;
-            await runCopies(tx, [job(rowsOf(3, 200)), job([...rowsOf(1000, 200), [1]])]);
+            await runCopies(tx, [keyJob(rowsOf(3, 200)), keyJob([...rowsOf(1000, 200), [1]])]);
           }),
           unique,
         );
         // An insert clashes: the copy after it only finds the transaction aborted.
         await assert.rejects(
-          sql.begin((tx) => runCopies(tx, [job([[5]]), job([[1]]), job(rowsOf(2000, 200))])),
+          sql.begin((tx) =>
+            runCopies(tx, [keyJob([[5]]), keyJob([[1]]), keyJob(rowsOf(2000, 200))]),
+          ),
           unique,
         );
         // Rejected before the data was complete too (malformed row).
@@ -165,12 +169,6 @@ if (!opened.available) {
       const { sql, cleanup } = await open();
       try {
         await sql`INSERT INTO probe (k) VALUES (1)`;
-        const job = (rows: number[][]): CopyJob => ({
-          table: 'probe',
-          columns: ['k'],
-          types: ['integer'],
-          rows: () => rows,
-        });
         const run = async (jobs: CopyJob[]) => {
           // The COMMIT is queued behind the inserts, not after their answers.
           const { done } = await sql.begin(async (tx) => {
@@ -180,11 +178,11 @@ if (!opened.available) {
           });
           await done;
         };
-        await run([job([[2]]), job([[3]])]);
+        await run([keyJob([[2]]), keyJob([[3]])]);
         // The clash is only known after the COMMIT was sent: PostgreSQL ends the aborted
         // transaction's COMMIT with a ROLLBACK, so the first insert is not kept either.
         await assert.rejects(
-          run([job([[4]]), job([[1]])]),
+          run([keyJob([[4]]), keyJob([[1]])]),
           (error: { code?: string }) => error.code === '23505',
         );
         const rows = await sql<Array<{ k: number }>>`SELECT k FROM probe ORDER BY k`;
