@@ -18,6 +18,7 @@ import {
 } from './ports/change-bus.port.js';
 import type { EntityChange } from './ports/change-log.port.js';
 import { FifoQueue } from './fifo-queue.js';
+import { RecentSet } from './recent-set.js';
 
 /** Seqs remembered after they settled, to drop late duplicates. */
 const SETTLED_MEMORY = 10_000;
@@ -46,16 +47,8 @@ export function createInProcessChangeBus(
 ): ChangeBus {
   const groups = new Map<string, Group>();
   const inFlight = new Map<number, Promise<void>>();
-  const settled = new Set<number>();
+  const settled = new RecentSet<number>(SETTLED_MEMORY);
   let closed = false;
-
-  function remember(seq: number): void {
-    settled.add(seq);
-    if (settled.size > SETTLED_MEMORY) {
-      const oldest = settled.values().next().value;
-      if (oldest !== undefined) settled.delete(oldest);
-    }
-  }
 
   /** Runs the handler until it succeeds, with growing pauses; gives up only on stop. */
   async function handle(name: string, group: Group, batch: Waiting[]): Promise<void> {
@@ -131,7 +124,7 @@ export function createInProcessChangeBus(
           done = dispatch(change).finally(() => {
             inFlight.delete(change.seq);
           });
-          done.then(() => remember(change.seq)).catch(() => undefined);
+          done.then(() => settled.add(change.seq)).catch(() => undefined);
           inFlight.set(change.seq, done);
         }
         pending.push(done);

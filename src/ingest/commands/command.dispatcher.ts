@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import type { ChangeBus, ChangeConsumer } from '../../context/ports/change-bus.port.js';
 import type { EntityChange } from '../../context/ports/change-log.port.js';
 import type { EntityService } from '../../context/entity.service.js';
+import { RecentSet } from '../../context/recent-set.js';
 import type { JsonLdContext } from '../../ngsi-ld/context/json-ld-context.js';
 import type { Attribute } from '../../ngsi-ld/model.js';
 import { isProblemDetails } from '../../ngsi-ld/problem-details.js';
@@ -59,7 +60,7 @@ export function commandTransportOf(device: ProvisionedDevice): string {
 
 export function createCommandDispatcher(deps: CommandDispatcherDeps): CommandDispatcher {
   const { entities, log } = deps;
-  const handled = new Set<number>();
+  const handled = new RecentSet<number>(HANDLED_MEMORY);
   let consumer: ChangeConsumer | undefined;
 
   async function attributesOf(device: ProvisionedDevice): Promise<CommandAttributes[]> {
@@ -123,10 +124,6 @@ export function createCommandDispatcher(deps: CommandDispatcherDeps): CommandDis
       }
     }
     handled.add(change.seq);
-    if (handled.size > HANDLED_MEMORY) {
-      const oldest = handled.values().next().value;
-      if (oldest !== undefined) handled.delete(oldest);
-    }
   }
 
   return {
