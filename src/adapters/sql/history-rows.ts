@@ -3,6 +3,7 @@
  * and PostgreSQL adapters: what an entity change records (temporal.md §5), how an instance
  * becomes a row, and how a row becomes a TemporalInstance again.
  */
+import { omitMembers } from '../../ngsi-ld/omit-members.js';
 import { createHash } from 'node:crypto';
 import type { EntityChange } from '../../context/ports/change-log.port.js';
 import { describeEntityChange } from '../../ngsi-ld/change/entity-change-events.js';
@@ -102,7 +103,7 @@ export function nullInstance(previous: Attribute): Attribute {
 }
 
 export function historyRow(entityPk: number, pk: number, recorded: RecordedInstance): HistoryRow {
-  const { createdAt: _c, modifiedAt: _m, ...kept } = recorded.instance;
+  const kept = omitMembers(recorded.instance, ['createdAt', 'modifiedAt']);
   const observedAt = kept.observedAt === undefined ? null : Date.parse(kept.observedAt);
   const view = aggregationView(kept);
   return [

@@ -3,6 +3,7 @@
  * simplified (NGSI-LD 4.5, 5.2.x; data-model.md §5), with names and @vocab values compacted
  * through the request's @context. Values are returned as stored (never expanded/compacted).
  */
+import { omitMembers } from '../omit-members.js';
 import { isGeometryLike } from '../geo/geojson.js';
 import type { JsonLdContext } from '../../ngsi-ld/context/json-ld-context.js';
 import { PAYLOAD_MEMBER, type Attribute, type JsonValue } from '../model.js';
@@ -111,7 +112,8 @@ function renderNormalized(
  * unambiguous, so that parsing the output gives the same attribute back (lossless).
  */
 function toConcise(normalized: Record<string, unknown>, inArray: boolean): unknown {
-  const { type, ...rest } = normalized;
+  const type = normalized['type'];
+  const rest = omitMembers(normalized, ['type']);
   const keys = Object.keys(rest);
   if (type === 'Property') {
     const value = rest['value'];

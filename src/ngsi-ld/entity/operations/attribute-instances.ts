@@ -3,6 +3,7 @@
  * and the system timestamps they carry (NGSI-LD 4.8, data-model.md §9). Every function
  * returns new objects; inputs are never mutated.
  */
+import { omitMembers } from '../../omit-members.js';
 import type { Attribute, AttributeMap, Entity } from '../../model.js';
 import { resourceNotFound } from '../../problem-details.js';
 import { isNgsiLdNull } from '../entity-fragment.js';
@@ -94,8 +95,8 @@ export function stampReplacement(
   previous: Attribute | undefined,
   now: string,
 ): Attribute {
-  const { createdAt: _createdAt, modifiedAt: _modifiedAt, datasetId, attrs, ...members } = next;
-  const stamped: Attribute = { ...members };
+  const { datasetId, attrs } = next;
+  const stamped = omitMembers(next, ['createdAt', 'modifiedAt', 'datasetId', 'attrs']) as Attribute;
   const dataset = normalizeDatasetId(datasetId);
   if (dataset !== undefined) stamped.datasetId = dataset;
   if (attrs !== undefined) {
