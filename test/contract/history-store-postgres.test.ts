@@ -123,6 +123,29 @@ if (!opened.available) {
       }
     });
 
+    it('a month met in a transaction already aborted gets its partition from a later write', async () => {
+      const { sql, cleanup } = await open();
+      try {
+        const partitions = createHistoryPartitions(sql, { clock: () => T0 });
+        const august = [Date.UTC(2018, 7, 10)];
+        await assert.rejects(
+          sql.begin(async (tx) => {
+            await tx.unsafe('SELECT 1 / 0').catch(() => undefined); // aborts the transaction
+            await partitions.ensure(tx, august);
+            await tx.unsafe('SELECT 1');
+          }),
+          (error: { code?: string }) => error.code === '22012',
+        );
+        await sql.begin((tx) => partitions.ensure(tx, august));
+        const [made] = await sql.unsafe<Array<{ n: number }>>(
+          "SELECT count(*)::int AS n FROM pg_class WHERE relname = 'attr_history_y2018m08'",
+        );
+        assert.equal(made?.n, 1);
+      } finally {
+        await cleanup();
+      }
+    });
+
     it('instances copied from entity changes go to the partition of their month, made first', async () => {
       const { sql, writer, cleanup } = await open();
       try {

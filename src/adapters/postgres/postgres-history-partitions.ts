@@ -64,6 +64,8 @@ export function monthOf(epochMs: number): Month {
 }
 
 const PARTITION_NAME = /^attr_history_y(\d{4})m(\d{2})$/;
+/** SQLSTATE of a statement sent in a transaction that an earlier statement aborted. */
+const IN_FAILED_TRANSACTION = '25P02';
 /** Longest wait for the lock that creating a partition takes, inside a write. */
 const LOCK_TIMEOUT_MS = 2000;
 
@@ -119,7 +121,10 @@ export function createHistoryPartitions(
               previous?.value ?? '0',
             ]);
           });
-        } catch {
+        } catch (error) {
+          // In a transaction already aborted (a statement before failed) nothing was tried:
+          // a later write tries the month again, instead of this process never making it.
+          if ((error as { code?: unknown } | null)?.code === IN_FAILED_TRANSACTION) continue;
           // Exists already, or its rows are in the default partition: either way rows can go in.
         }
         settled.add(month.name);
