@@ -27,6 +27,9 @@ function newParams(): SqlParams {
   };
 }
 
+const inList: SqlDialect['inList'] = (params, column, values, type) =>
+  `${column} = ANY(${params.add(values)}::${type}[])`;
+
 const prefix = (sql: string): string => `left(${sql}, ${STR_INDEX_PREFIX})`;
 
 /** The prefix of a text in code points, as PostgreSQL's `left` counts characters. */
@@ -50,7 +53,7 @@ const PREFIX_OP: Record<Comparison, string> = {
 export const postgresDialect: SqlDialect = {
   docColumn: 'e.doc::text',
   newParams,
-  inList: (params, column, values, type) => `${column} = ANY(${params.add(values)}::${type}[])`,
+  inList,
   compareText(params, column, op, value) {
     const p = params.add(value);
     return `${prefix(column)} ${PREFIX_OP[op]} ${prefix(p)} AND ${column} ${op} ${p}`;
@@ -64,7 +67,7 @@ export const postgresDialect: SqlDialect = {
     return `${prefix(column)} = ANY(${prefixes}::text[]) AND ${column} = ANY(${params.add(values)}::text[])`;
   },
   attrIs: (params, column, iri) => `${column} = ${params.add(iri)}`,
-  attrIn: (params, column, iris) => `${column} = ANY(${params.add(iris)}::text[])`,
+  attrIn: (params, column, iris) => inList(params, column, iris, 'text'),
   attrIri: (column) => column,
   bboxSet: (params, tenant, attr, box) =>
     `SELECT entity_pk AS pk FROM geo_boxes WHERE box && box(point(${params.add(box[0])}, ${params.add(box[1])}), point(${params.add(box[2])}, ${params.add(box[3])}))` +

@@ -71,10 +71,16 @@ export function createSqliteEntityWriter(
     ),
   };
 
-  function insertValues(tenant: string, pk: number, rows: AttrValueRow[], fromSeq: number): void {
+  /** Rows of one attribute, numbered `attr` (names.idOf), from position `fromSeq`. */
+  function insertValues(
+    tenant: string,
+    pk: number,
+    attr: number,
+    rows: AttrValueRow[],
+    fromSeq: number,
+  ): void {
     for (let seq = fromSeq; seq < rows.length; seq++) {
       const row = rows[seq] as AttrValueRow;
-      const attr = names.idOf(row.attr);
       statements.insertValue.run(pk, attr, seq, tenant, row.kind, row.inst, row.num, row.str);
     }
   }
@@ -90,7 +96,7 @@ export function createSqliteEntityWriter(
     for (const type of entityTypeRows(entity)) statements.insertType.run(tenant, type, pk);
     for (const [attr, instances] of Object.entries(entity.attrs)) {
       const rows = buildAttributeIndexRows(attr, instances);
-      insertValues(tenant, pk, rows.values, 0);
+      insertValues(tenant, pk, names.idOf(attr), rows.values, 0);
       insertBoxes(tenant, pk, attr, rows.boxes);
     }
   }
@@ -105,14 +111,16 @@ export function createSqliteEntityWriter(
   /** Brings one attribute's rows from `previous` to `next`, position by position. */
   function rewriteAttribute(tenant: string, pk: number, change: AttributeRowsChange): void {
     const { attr, previous, next } = change;
+    // Every instance has a row (its existence row): the attribute has rows on one side.
+    const attrId = names.idOf(attr);
     const kept = Math.min(previous.values.length, next.values.length);
     for (let seq = 0; seq < kept; seq++) {
       const row = next.values[seq] as AttrValueRow;
       if (sameValueRow(previous.values[seq] as AttrValueRow, row)) continue;
-      statements.updateValue.run(row.kind, row.inst, row.num, row.str, pk, names.idOf(attr), seq);
+      statements.updateValue.run(row.kind, row.inst, row.num, row.str, pk, attrId, seq);
     }
-    if (previous.values.length > kept) statements.deleteValuesFrom.run(pk, names.idOf(attr), kept);
-    insertValues(tenant, pk, next.values, kept);
+    if (previous.values.length > kept) statements.deleteValuesFrom.run(pk, attrId, kept);
+    insertValues(tenant, pk, attrId, next.values, kept);
     if (sameBoxes(previous.boxes, next.boxes)) return;
     if (previous.boxes.length > 0) {
       statements.deleteAttributeRtree.run(pk, attr);
