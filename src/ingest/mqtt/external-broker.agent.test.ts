@@ -42,11 +42,14 @@ describe('external MQTT broker agent (Mosquitto)', () => {
     await publisher?.endAsync();
   });
 
-  /** A runtime with one device of a fresh apikey, and an agent factory on a fresh session. */
-  function setUp(t: TestContext) {
+  /** A runtime with devices of a fresh apikey, and an agent factory on a fresh session. */
+  function setUp(t: TestContext, options: { devices?: number; maxInFlight?: number } = {}) {
     const apikey = `k${randomUUID().slice(0, 8)}`;
     const device = provisionedDevice('dev1', apikey, { commands: ['switch'] });
-    const runtime: FakeRuntime = fakeRuntime([device]);
+    const others = Array.from({ length: (options.devices ?? 1) - 1 }, (_, i) =>
+      provisionedDevice(`dev${i + 2}`, apikey),
+    );
+    const runtime: FakeRuntime = fakeRuntime([device, ...others]);
     const clientId = `civis-test-${randomUUID().slice(0, 8)}`;
     const group = `g${randomUUID().slice(0, 8)}`;
     const agents: DeviceAgent[] = [];
@@ -60,6 +63,7 @@ describe('external MQTT broker agent (Mosquitto)', () => {
         connectTimeoutMs: 3_000,
         reconnectPeriodMs: 100,
         retryDelaysMs: [5, 10],
+        ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
       });
       agents.push(created);
       return created;
@@ -87,10 +91,11 @@ describe('external MQTT broker agent (Mosquitto)', () => {
       runtime.sink.written.map((m) => m.values),
       [{ t: 1 }, { h: 40 }],
     );
-    assert.deepEqual(runtime.rejections.reasons(), [
+    // Devices are handled concurrently: only one device's messages keep their order.
+    assert.deepEqual([...runtime.rejections.reasons()].sort(), [
       'malformed-payload',
-      'unknown-device',
       'oversized',
+      'unknown-device',
     ]);
   });
 
@@ -133,26 +138,64 @@ describe('external MQTT broker agent (Mosquitto)', () => {
     );
   });
 
-  it('takes no further message while one waits for the sink (bounded memory under overload)', async (t) => {
+  it('handles devices at once up to maxInFlight, each device in order (bounded memory under overload)', async (t) => {
     if (skip) return t.skip(skip);
-    const { apikey, runtime, agent } = setUp(t);
+    const { apikey, runtime, agent } = setUp(t, { devices: 3, maxInFlight: 2 });
     await agent().start(runtime);
     runtime.sink.hold = true;
-    await Promise.all(
-      Array.from({ length: 50 }, (_, n) =>
-        publisher?.publishAsync(`/${apikey}/dev1/attrs`, JSON.stringify({ n }), { qos: 1 }),
-      ),
-    );
-    await runtime.sink.waitForSubmitted(1);
-    // mqtt.js hands over nothing more until the message settled, and reads its socket no more.
+    for (let n = 0; n < 10; n++)
+      for (const id of ['dev1', 'dev2', 'dev3'])
+        await publisher?.publishAsync(`/${apikey}/${id}/attrs`, JSON.stringify({ n }), {
+          qos: 1,
+        });
+    await runtime.sink.waitForSubmitted(2);
+    // Two messages of two devices wait for the sink; mqtt.js hands over nothing more (the
+    // third device's first message waits in it), and reads its socket no more.
     await sleep(50);
-    assert.equal(runtime.sink.submitted.length, 1);
+    assert.equal(runtime.sink.submitted.length, 2);
+    assert.deepEqual(
+      runtime.sink.submitted.map((m) => m.device.device.device_id),
+      ['dev1', 'dev2'],
+    );
     runtime.sink.hold = false;
     runtime.sink.release();
-    await until(() => runtime.sink.written.length === 50, 'all 50 measurements');
+    await until(() => runtime.sink.written.length === 30, 'all 30 measurements');
+    for (const id of ['dev1', 'dev2', 'dev3'])
+      assert.deepEqual(
+        runtime.sink.written
+          .filter((m) => m.device.device.device_id === id)
+          .map((m) => m.values['n']),
+        Array.from({ length: 10 }, (_, n) => n),
+        `${id} in order`,
+      );
+  });
+
+  it('acknowledges in the order messages came: one handled after a pending one is not acknowledged', async (t) => {
+    if (skip) return t.skip(skip);
+    const { apikey, runtime, agent } = setUp(t, { devices: 2 });
+    const first = agent();
+    await first.start(runtime);
+    // dev1's message waits for the sink; dev2's, published after it, is written.
+    runtime.sink.failWith = (measurement) => {
+      runtime.sink.hold = measurement.device.device.device_id === 'dev1';
+      return undefined;
+    };
+    await publisher?.publishAsync(`/${apikey}/dev1/attrs`, '{"n":1}', { qos: 1 });
+    await publisher?.publishAsync(`/${apikey}/dev2/attrs`, '{"n":2}', { qos: 1 });
+    await until(() => runtime.sink.written.length === 1, "dev2's measurement");
+    await first.stop();
+    runtime.sink.failWith = undefined;
+    runtime.sink.hold = false;
+    runtime.sink.release();
+
+    // Neither was acknowledged: both come again.
+    await agent().start(runtime);
+    await until(() => runtime.sink.written.length === 4, 'both measurements again');
     assert.deepEqual(
-      runtime.sink.written.map((m) => m.values['n']),
-      Array.from({ length: 50 }, (_, n) => n),
+      runtime.sink.written
+        .map((m) => `${m.device.device.device_id}:${String(m.values['n'])}`)
+        .sort(),
+      ['dev1:1', 'dev1:1', 'dev2:2', 'dev2:2'],
     );
   });
 
