@@ -17,8 +17,11 @@ export type ScenarioName = (typeof SCENARIOS)[number];
 export const CHANGE_SCENARIOS = ['notify-latency', 'subscription-scaling', 'history'] as const;
 export type ChangeScenarioName = (typeof CHANGE_SCENARIOS)[number];
 
-/** The benchmark of issue #4: MQTT ingest through the simulator (scenarios/ingest.scenario.ts). */
-export const INGEST_SCENARIOS = ['ingest'] as const;
+/**
+ * The benchmark of issue #4: MQTT ingest through the simulator (scenarios/ingest.scenario.ts),
+ * into the embedded broker, and through an external Mosquitto (`ingest-external`).
+ */
+export const INGEST_SCENARIOS = ['ingest', 'ingest-external'] as const;
 export type IngestScenarioName = (typeof INGEST_SCENARIOS)[number];
 
 export interface BenchOptions {

@@ -1,6 +1,8 @@
 /**
  * The ingest benchmark of issue #4 (scenarios/ingest.scenario.ts): the baseline broker once,
  * then each adapter on a fresh Civis and store, its embedded MQTT broker on a free port.
+ * `ingest-external`: the same through a Mosquitto of the bench's own (mosquitto-broker.ts)
+ * that Civis subscribes to, with that Mosquitto and no subscriber as its baseline.
  */
 import { createServer, type AddressInfo } from 'node:net';
 import type { BenchOptions } from './bench-options.js';
@@ -12,6 +14,7 @@ import {
   type IngestBaselineReport,
   type IngestReport,
 } from './scenarios/ingest.scenario.js';
+import { startBenchMosquitto } from './mosquitto-broker.js';
 import { startBaselineMqttBroker, startCivisServer } from './server-process.js';
 import { createStorage } from './storage.js';
 
@@ -23,35 +26,84 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+export interface IngestRuns {
+  baseline: IngestBaselineReport | null;
+  results: IngestReport[];
+  externalBaseline: IngestBaselineReport | null;
+  external: IngestReport[];
+}
+
 export async function benchIngestAll(
   options: BenchOptions,
-): Promise<{ baseline: IngestBaselineReport; results: IngestReport[] }> {
+  scenarios: { embedded: boolean; external: boolean },
+): Promise<IngestRuns> {
   const settings = { devices: options.ingestDevices, durationSec: options.ingestDurationSec };
-  const broker = await startBaselineMqttBroker();
-  let baseline: IngestBaselineReport;
-  try {
-    const rate = Math.max(...options.adapters.map(ingestTargetRate));
-    baseline = await benchIngestBaseline(broker, { ...settings, rate });
-  } finally {
-    await broker.stop();
-  }
-  const results: IngestReport[] = [];
-  for (const adapter of options.adapters) {
-    const storage = await createStorage(adapter, options.postgresUrl);
+  const rate = Math.max(...options.adapters.map(ingestTargetRate));
+  const runs: IngestRuns = { baseline: null, results: [], externalBaseline: null, external: [] };
+  if (scenarios.embedded) {
+    const broker = await startBaselineMqttBroker();
     try {
-      const mqttPort = await freePort();
-      const server = await startCivisServer([...storage.args, '--mqtt-port', String(mqttPort)], {
-        profileDir: options.profileDir,
-      });
-      note(`${adapter}: Civis (pid ${server.pid}) listening at ${server.url}, MQTT on ${mqttPort}`);
-      try {
-        results.push(await benchIngest(adapter, server, `mqtt://127.0.0.1:${mqttPort}`, settings));
-      } finally {
-        await server.stop();
-      }
+      runs.baseline = await benchIngestBaseline(broker, { ...settings, rate });
     } finally {
-      await storage.dispose();
+      await broker.stop();
+    }
+    for (const adapter of options.adapters) {
+      const mqttPort = await freePort();
+      runs.results.push(
+        await withCivis(options, adapter, ['--mqtt-port', String(mqttPort)], (server) =>
+          benchIngest(adapter, server, `mqtt://127.0.0.1:${mqttPort}`, settings),
+        ),
+      );
     }
   }
-  return { baseline, results };
+  if (scenarios.external) {
+    const baselineBroker = await startBenchMosquitto();
+    try {
+      runs.externalBaseline = await benchIngestBaseline(
+        baselineBroker,
+        { ...settings, rate },
+        'mosquitto (no subscriber)',
+      );
+    } finally {
+      await baselineBroker.stop();
+    }
+    for (const adapter of options.adapters) {
+      // A fresh broker per run: nothing queued for Civis from an earlier one.
+      const mosquitto = await startBenchMosquitto();
+      try {
+        const args = ['--mqtt-url', mosquitto.url];
+        runs.external.push(
+          await withCivis(options, adapter, args, (server) =>
+            benchIngest(adapter, server, mosquitto.url, settings, 'mosquitto'),
+          ),
+        );
+      } finally {
+        await mosquitto.stop();
+      }
+    }
+  }
+  return runs;
+}
+
+/** A fresh store and Civis for one run. */
+async function withCivis<T>(
+  options: BenchOptions,
+  adapter: BenchOptions['adapters'][number],
+  args: string[],
+  run: (server: Awaited<ReturnType<typeof startCivisServer>>) => Promise<T>,
+): Promise<T> {
+  const storage = await createStorage(adapter, options.postgresUrl);
+  try {
+    const server = await startCivisServer([...storage.args, ...args], {
+      profileDir: options.profileDir,
+    });
+    note(`${adapter}: Civis (pid ${server.pid}) listening at ${server.url}, ${args.join(' ')}`);
+    try {
+      return await run(server);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await storage.dispose();
+  }
 }

@@ -85,6 +85,9 @@ export interface BenchReport {
   /** Issue #4: MQTT ingest of 10,000 simulated devices, and the same publisher on a bare broker. */
   ingest: IngestReport[];
   ingestBaseline: IngestBaselineReport | null;
+  /** The same through an external Mosquitto that Civis subscribes to (not a target of #4). */
+  ingestExternal: IngestReport[];
+  ingestExternalBaseline: IngestBaselineReport | null;
   /** False when any request failed or answered non-2xx: the figures are then not valid. */
   valid: boolean;
   problems: string[];

@@ -55,6 +55,8 @@ async function main(): Promise<number> {
     history: [],
     ingest: [],
     ingestBaseline: null,
+    ingestExternal: [],
+    ingestExternalBaseline: null,
     valid: true,
     problems: [],
   };
@@ -68,10 +70,16 @@ async function main(): Promise<number> {
       report.subscriptionScaling.push(adapterReport.subscriptionScaling);
     if (adapterReport.history) report.history.push(adapterReport.history);
   }
-  if (options.only === undefined || options.only.includes('ingest')) {
-    const ingest = await benchIngestAll(options);
+  const ingestScenarios = {
+    embedded: options.only === undefined || options.only.includes('ingest'),
+    external: options.only === undefined || options.only.includes('ingest-external'),
+  };
+  if (ingestScenarios.embedded || ingestScenarios.external) {
+    const ingest = await benchIngestAll(options, ingestScenarios);
     report.ingestBaseline = ingest.baseline;
     report.ingest = ingest.results;
+    report.ingestExternalBaseline = ingest.externalBaseline;
+    report.ingestExternal = ingest.external;
   }
   report.problems = findProblems(report);
   report.valid = report.problems.length === 0;
@@ -110,6 +118,10 @@ function findProblems(report: BenchReport): string[] {
   const ingestRuns = [
     ...(report.ingestBaseline ? [{ name: 'ingest baseline', run: report.ingestBaseline.run }] : []),
     ...report.ingest.map((r) => ({ name: `${r.adapter} ingest`, run: r.run })),
+    ...(report.ingestExternalBaseline
+      ? [{ name: 'ingest-external baseline', run: report.ingestExternalBaseline.run }]
+      : []),
+    ...report.ingestExternal.map((r) => ({ name: `${r.adapter} ingest-external`, run: r.run })),
   ];
   for (const { name, run } of ingestRuns) {
     if (run.failed > 0)

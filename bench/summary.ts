@@ -51,15 +51,19 @@ export function printSummary(report: BenchReport): void {
       `hourly avg of ${h.instances.toLocaleString('en')} ${h.adapter.padEnd(8)} median ${h.aggregateHourlyAvg.medianMs} ms (${h.aggregateHourlyAvg.periods} periods); <${h.aggregateHourlyAvg.target.maxMs} ${h.aggregateHourlyAvg.met ? 'met' : 'MISSED'}`,
     );
   }
-  const baseline = report.ingestBaseline;
-  if (baseline)
+  for (const [label, baseline] of [
+    ['ingest baseline     aedes    ', report.ingestBaseline],
+    ['ingest-ext baseline mosquitto', report.ingestExternalBaseline],
+  ] as const)
+    if (baseline)
+      lines.push(
+        `${label} ${baseline.run.publishedPerSec} msg/s published (target ${baseline.run.targetRate}), ` +
+          `ack p50 ${baseline.run.ackLatencyMs.p50} ms, p99 ${baseline.run.ackLatencyMs.p99} ms`,
+      );
+  for (const i of [...report.ingest, ...report.ingestExternal]) {
+    const name = i.broker === 'mosquitto' ? 'ingest Mosquitto    ' : 'ingest MQTT         ';
     lines.push(
-      `ingest baseline     aedes    ${baseline.run.publishedPerSec} msg/s published (target ${baseline.run.targetRate}), ` +
-        `ack p50 ${baseline.run.ackLatencyMs.p50} ms, p99 ${baseline.run.ackLatencyMs.p99} ms`,
-    );
-  for (const i of report.ingest) {
-    lines.push(
-      `ingest MQTT         ${i.adapter.padEnd(8)} ${i.run.publishedPerSec} msg/s published, ${i.written.perSec}/s written, ` +
+      `${name}${i.adapter.padEnd(8)} ${i.run.publishedPerSec} msg/s published, ${i.written.perSec}/s written, ` +
         `lost ${i.lost}, visible p50 ${i.visibleLatencyMs.p50} ms, p99 ${i.visibleLatencyMs.p99} ms, ` +
         `RSS ${i.rss.firstMiB} → ${i.rss.lastMiB} MiB; ≥${i.target.minWrittenPerSec}/s, p99<${i.target.maxVisibleP99Ms} ${i.met ? 'met' : 'MISSED'}`,
     );

@@ -170,6 +170,38 @@ describe('external MQTT broker agent (Mosquitto)', () => {
       );
   });
 
+  it("keeps one device's messages in order while its writes take different times", async (t) => {
+    if (skip) return t.skip(skip);
+    const { apikey, runtime, agent } = setUp(t);
+    await agent().start(runtime);
+    const submit = runtime.sink.submit.bind(runtime.sink);
+    // Even messages take longer: handled all at once, odd ones would overtake them.
+    runtime.sink.submit = async (measurement) => {
+      if ((measurement.values['n'] as number) % 2 === 0) await sleep(20);
+      return submit(measurement);
+    };
+    for (let n = 0; n < 10; n++)
+      await publisher?.publishAsync(`/${apikey}/dev1/attrs`, JSON.stringify({ n }), {
+        qos: n % 3 === 0 ? 0 : 1,
+      });
+    await until(() => runtime.sink.written.length === 10, 'all 10 measurements');
+    assert.deepEqual(
+      runtime.sink.written.map((m) => m.values['n']),
+      Array.from({ length: 10 }, (_, n) => n),
+    );
+  });
+
+  it('goes on with a window of one message', async (t) => {
+    if (skip) return t.skip(skip);
+    const { apikey, runtime, agent } = setUp(t, { devices: 2, maxInFlight: 1 });
+    await agent().start(runtime);
+    for (let n = 0; n < 6; n++)
+      await publisher?.publishAsync(`/${apikey}/dev${(n % 2) + 1}/attrs`, JSON.stringify({ n }), {
+        qos: 1,
+      });
+    await until(() => runtime.sink.written.length === 6, 'all 6 measurements');
+  });
+
   it('acknowledges in the order messages came: one handled after a pending one is not acknowledged', async (t) => {
     if (skip) return t.skip(skip);
     const { apikey, runtime, agent } = setUp(t, { devices: 2 });

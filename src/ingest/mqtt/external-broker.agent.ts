@@ -86,6 +86,7 @@ export function createExternalBrokerAgent(options: ExternalBrokerOptions): Devic
     handle: DeviceMessageHandler,
     rawTopic: string,
     payload: Buffer,
+    signal: AbortSignal,
   ): Promise<void> {
     const topic = parseDeviceTopic(rawTopic);
     if (topic === undefined || topic.kind === 'cmd') {
@@ -98,7 +99,7 @@ export function createExternalBrokerAgent(options: ExternalBrokerOptions): Devic
       );
       return;
     }
-    const device = await findDevice(runtime, topic.apikey, topic.deviceId);
+    const device = await findDevice(runtime, topic.apikey, topic.deviceId, signal);
     if (device === undefined) {
       const { reason, tenant } = await missingDeviceReason(runtime.directory, topic.apikey);
       runtime.rejections.record({
@@ -111,18 +112,23 @@ export function createExternalBrokerAgent(options: ExternalBrokerOptions): Devic
       });
       return;
     }
-    await handle({ topic, rawTopic, payload, device }, stopping.signal);
+    await handle({ topic, rawTopic, payload, device }, signal);
   }
 
   /** Waits out a registry outage: an unacknowledged message would block the session. */
-  async function findDevice(runtime: IngestRuntime, apikey: string, deviceId: string) {
+  async function findDevice(
+    runtime: IngestRuntime,
+    apikey: string,
+    deviceId: string,
+    signal: AbortSignal,
+  ) {
     for (let attempt = 0; ; attempt++) {
-      stopping.signal.throwIfAborted();
+      signal.throwIfAborted();
       try {
         return await runtime.directory.findByApikey(apikey, deviceId);
       } catch (error) {
         if (attempt === 0) log.warn({ err: error }, 'Device registry unavailable; retrying');
-        await sleep(Math.min(100 * 2 ** attempt, 2_000), undefined, { signal: stopping.signal });
+        await sleep(Math.min(100 * 2 ** attempt, 2_000), undefined, { signal });
       }
     }
   }
@@ -170,17 +176,22 @@ export function createExternalBrokerAgent(options: ExternalBrokerOptions): Devic
       };
       const mqtt = connect(options.url, clientOptions);
       client = mqtt;
-      const maxInFlight = options.maxInFlight ?? 1_000;
+      const maxInFlight = Math.max(1, options.maxInFlight ?? 1_000);
       const inDeviceOrder = createDeviceQueues();
-      /** mqtt.js's callback for the last message, held while `maxInFlight` are pending. */
+      /** The last message, not started while `maxInFlight` earlier ones are unacknowledged. */
       let waiting: (() => void) | undefined;
+      /**
+       * Aborted when the connection closes: its messages will come again on the next one,
+       * so their handling (retries of a failing write included) stops there.
+       */
+      let connection = new AbortController();
       const acks = createOrderedAcks({
         // The connection goes: the broker delivers again what was not acknowledged.
         onFailure: () => {
           if (!stopping.signal.aborted) mqtt.stream.destroy();
         },
         onProgress: () => {
-          if (waiting === undefined || acks.pending >= maxInFlight) return;
+          if (waiting === undefined || acks.pending > maxInFlight) return;
           const next = waiting;
           waiting = undefined;
           next();
@@ -189,14 +200,18 @@ export function createExternalBrokerAgent(options: ExternalBrokerOptions): Devic
       const writer = mqtt as unknown as { _sendPacket: SendPacket };
       const sendPacket = writer._sendPacket.bind(mqtt);
       writer._sendPacket = (packet, ...rest) => {
-        const callback = rest[0];
-        if (
-          packet.cmd === 'puback' &&
-          packet.messageId !== undefined &&
-          acks.hold(packet.messageId, () => sendPacket(packet, undefined, ...rest.slice(1)))
-        ) {
-          if (typeof callback === 'function') (callback as () => void)();
-          return;
+        if (packet.cmd === 'puback') {
+          const callback = rest[0];
+          const done = () => {
+            if (typeof callback === 'function') (callback as () => void)();
+          };
+          // Never stored for the next connection (mqtt.js would send it after reconnecting,
+          // naming a packet id of this one): the broker delivers the message again.
+          if (!mqtt.connected) return done();
+          const send = () => {
+            if (mqtt.connected) sendPacket(packet, undefined, ...rest.slice(1));
+          };
+          if (packet.messageId !== undefined && acks.hold(packet.messageId, send)) return done();
         }
         sendPacket(packet, ...rest);
       };
@@ -205,20 +220,29 @@ export function createExternalBrokerAgent(options: ExternalBrokerOptions): Devic
       mqtt.on('close', () => {
         waiting = undefined;
         acks.reset();
+        connection.abort(new Error('MQTT connection closed'));
+        connection = new AbortController();
       });
       mqtt.handleMessage = (packet, callback) => {
+        // Parsed from a connection that closed meanwhile: it comes again on the next one.
+        if (!mqtt.connected) return;
         const payload = Buffer.isBuffer(packet.payload)
           ? packet.payload
           : Buffer.from(packet.payload, 'utf8');
-        const handled = (): Promise<void> => dispatch(runtime, handle, packet.topic, payload);
+        const signal = AbortSignal.any([stopping.signal, connection.signal]);
+        const topic = parseDeviceTopic(packet.topic);
+        const inOrder = () =>
+          inDeviceOrder(topic ? `${topic.apikey}/${topic.deviceId}` : packet.topic, () =>
+            dispatch(runtime, handle, packet.topic, payload, signal),
+          );
         const notHandled = (error: unknown) => {
           // Not acknowledged: the broker delivers it again after reconnection.
-          if (!stopping.signal.aborted)
+          if (!signal.aborted)
             log.warn({ err: error, topic: packet.topic }, 'MQTT message not handled');
         };
         if (packet.qos !== 1 || packet.messageId === undefined) {
-          // QoS 0 (nothing to acknowledge) and 2: one at a time.
-          handled().then(
+          // QoS 0 (nothing to acknowledge) and 2: one at a time, in its device's order.
+          inOrder().then(
             () => callback(),
             (error: unknown) => {
               notHandled(error);
@@ -228,16 +252,20 @@ export function createExternalBrokerAgent(options: ExternalBrokerOptions): Devic
           return;
         }
         const ticket = acks.received(packet.messageId);
-        const topic = parseDeviceTopic(packet.topic);
-        inDeviceOrder(topic ? `${topic.apikey}/${topic.deviceId}` : packet.topic, handled).then(
-          () => ticket.handled(),
-          (error: unknown) => {
-            notHandled(error);
-            ticket.failed();
-          },
-        );
-        if (acks.pending < maxInFlight) callback();
-        else waiting = callback;
+        const start = () => {
+          inOrder().then(
+            () => ticket.handled(),
+            (error: unknown) => {
+              notHandled(error);
+              ticket.failed();
+            },
+          );
+          callback();
+        };
+        // Past the window the message waits, and mqtt.js with it, until an earlier one is
+        // acknowledged.
+        if (acks.pending <= maxInFlight) start();
+        else waiting = start;
       };
       const filters = deviceMessageFilters(options.sharedGroup);
       const subscribed = new Promise<void>((resolve) => {

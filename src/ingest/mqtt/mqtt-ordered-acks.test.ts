@@ -90,8 +90,10 @@ describe('ordered PUBACKs', () => {
       if (window.length === 20) window.shift()?.handled();
     }
     for (const ticket of window.splice(0)) ticket.handled();
-    assert.equal(sent.length, 10_000);
-    assert.deepEqual(sent.slice(0, 3), [0, 1, 2]);
+    assert.deepEqual(
+      sent,
+      Array.from({ length: 10_000 }, (_, id) => id),
+    );
     assert.equal(acks.pending, 0);
   });
 });
