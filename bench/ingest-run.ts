@@ -4,8 +4,8 @@
  * `ingest-external`: the same through a Mosquitto of the bench's own (mosquitto-broker.ts)
  * that Civis subscribes to, with that Mosquitto and no subscriber as its baseline.
  */
-import { createServer, type AddressInfo } from 'node:net';
 import type { BenchOptions } from './bench-options.js';
+import { freePort } from './free-port.js';
 import { note } from './progress.js';
 import {
   benchIngest,
@@ -17,14 +17,6 @@ import {
 import { startBenchMosquitto } from './mosquitto-broker.js';
 import { startBaselineMqttBroker, startCivisServer } from './server-process.js';
 import { createStorage } from './storage.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface IngestRuns {
   baseline: IngestBaselineReport | null;
