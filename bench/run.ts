@@ -7,7 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchAdapter } from './adapter-run.js';
-import { parseBenchOptions, USAGE, UsageError, type BenchOptions } from './bench-options.js';
+import {
+  INGEST_SCENARIOS,
+  parseBenchOptions,
+  USAGE,
+  UsageError,
+  type BenchOptions,
+} from './bench-options.js';
 import { note } from './progress.js';
 import { benchIngestAll } from './ingest-run.js';
 import { describeMachine, type BenchReport } from './report.js';
@@ -44,7 +50,8 @@ async function main(): Promise<number> {
     },
     // The HTTP baseline serves the HTTP scenarios; the ingest run has a baseline of its own.
     baseline:
-      options.only === undefined || options.only.some((s) => s !== 'ingest')
+      options.only === undefined ||
+      options.only.some((s) => !(INGEST_SCENARIOS as readonly string[]).includes(s))
         ? await benchBaseline(settings)
         : null,
     results: [],
