@@ -38,8 +38,13 @@ import {
   rejectionOf,
   type DeviceMessageHandler,
 } from './device-message.js';
-import { createOrderedAcks } from './mqtt-ordered-acks.js';
-import { commandTopic, deviceMessageFilters, parseDeviceTopic } from './mqtt-topics.js';
+import { createOrderedAcks, type OrderedAcks } from './mqtt-ordered-acks.js';
+import {
+  commandTopic,
+  deviceMessageFilters,
+  parseDeviceTopic,
+  type DeviceTopic,
+} from './mqtt-topics.js';
 
 export interface ExternalBrokerOptions {
   /** mqtt://[user:password@]host:port, mqtts://… */
@@ -76,6 +81,32 @@ function createDeviceQueues() {
   };
 }
 
+/**
+ * Routes the PUBACKs mqtt.js sends through `acks` (mqtt-ordered-acks.ts): held until their
+ * message is handled and every earlier one acknowledged. Wraps mqtt.js's private packet
+ * writer on this client, the one place it sends them from (lib/handlers/publish.js).
+ */
+function holdPubacks(mqtt: MqttClient, acks: OrderedAcks): void {
+  const writer = mqtt as unknown as { _sendPacket: SendPacket };
+  const sendPacket = writer._sendPacket.bind(mqtt);
+  writer._sendPacket = (packet, ...rest) => {
+    if (packet.cmd === 'puback') {
+      const callback = rest[0];
+      const done = () => {
+        if (typeof callback === 'function') (callback as () => void)();
+      };
+      // Never stored for the next connection (mqtt.js would send it after reconnecting,
+      // naming a packet id of this one): the broker delivers the message again.
+      if (!mqtt.connected) return done();
+      const send = () => {
+        if (mqtt.connected) sendPacket(packet, undefined, ...rest.slice(1));
+      };
+      if (packet.messageId !== undefined && acks.hold(packet.messageId, send)) return done();
+    }
+    sendPacket(packet, ...rest);
+  };
+}
+
 export function createExternalBrokerAgent(options: ExternalBrokerOptions): DeviceAgent {
   const log = options.log;
   let client: MqttClient | undefined;
@@ -85,10 +116,10 @@ export function createExternalBrokerAgent(options: ExternalBrokerOptions): Devic
     runtime: IngestRuntime,
     handle: DeviceMessageHandler,
     rawTopic: string,
+    topic: DeviceTopic | undefined,
     payload: Buffer,
     signal: AbortSignal,
   ): Promise<void> {
-    const topic = parseDeviceTopic(rawTopic);
     if (topic === undefined || topic.kind === 'cmd') {
       runtime.rejections.record(
         rejectionOf(
@@ -197,24 +228,7 @@ export function createExternalBrokerAgent(options: ExternalBrokerOptions): Devic
           next();
         },
       });
-      const writer = mqtt as unknown as { _sendPacket: SendPacket };
-      const sendPacket = writer._sendPacket.bind(mqtt);
-      writer._sendPacket = (packet, ...rest) => {
-        if (packet.cmd === 'puback') {
-          const callback = rest[0];
-          const done = () => {
-            if (typeof callback === 'function') (callback as () => void)();
-          };
-          // Never stored for the next connection (mqtt.js would send it after reconnecting,
-          // naming a packet id of this one): the broker delivers the message again.
-          if (!mqtt.connected) return done();
-          const send = () => {
-            if (mqtt.connected) sendPacket(packet, undefined, ...rest.slice(1));
-          };
-          if (packet.messageId !== undefined && acks.hold(packet.messageId, send)) return done();
-        }
-        sendPacket(packet, ...rest);
-      };
+      holdPubacks(mqtt, acks);
       // A closed connection's PUBACKs are never sent (the next session gets the messages
       // again), nor is the callback of its last message called.
       mqtt.on('close', () => {
@@ -233,7 +247,7 @@ export function createExternalBrokerAgent(options: ExternalBrokerOptions): Devic
         const topic = parseDeviceTopic(packet.topic);
         const inOrder = () =>
           inDeviceOrder(topic ? `${topic.apikey}/${topic.deviceId}` : packet.topic, () =>
-            dispatch(runtime, handle, packet.topic, payload, signal),
+            dispatch(runtime, handle, packet.topic, topic, payload, signal),
           );
         const notHandled = (error: unknown) => {
           // Not acknowledged: the broker delivers it again after reconnection.

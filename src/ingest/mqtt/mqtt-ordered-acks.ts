@@ -10,6 +10,7 @@
  * unacknowledged message again. `reset` forgets a closed connection's messages: their
  * PUBACKs would name packet ids of a session that is gone.
  */
+import { FifoQueue } from '../../context/fifo-queue.js';
 
 export interface OrderedAcks {
   /** A QoS 1 PUBLISH arrived; the returned ticket settles it. */
@@ -31,7 +32,6 @@ export interface AckTicket {
 }
 
 interface Entry {
-  messageId: number;
   handled: boolean;
   send: (() => void) | undefined;
 }
@@ -42,32 +42,28 @@ export function createOrderedAcks(options: {
   /** Called whenever `pending` went down. */
   onProgress?: () => void;
 }): OrderedAcks {
-  let queue: Entry[] = [];
-  let head = 0;
+  let queue = new FifoQueue<Entry>();
+  /** Entries whose PUBACK the library has not sent yet, by packet id (unique while pending). */
+  let unsent = new Map<number, Entry>();
   let failed = false;
   /** Counts resets: a ticket of an earlier connection settles nothing. */
   let generation = 0;
 
   function flush(): void {
     let released = 0;
-    while (!failed && head < queue.length) {
-      const entry = queue[head] as Entry;
-      if (!entry.handled || entry.send === undefined) break;
-      head++;
+    for (let entry = queue.peek(); !failed && entry?.handled && entry.send; entry = queue.peek()) {
+      queue.shift();
       released++;
       entry.send();
-    }
-    if (head > 1024 && head * 2 > queue.length) {
-      queue = queue.slice(head);
-      head = 0;
     }
     if (released > 0) options.onProgress?.();
   }
 
   return {
     received(messageId) {
-      const entry: Entry = { messageId, handled: false, send: undefined };
+      const entry: Entry = { handled: false, send: undefined };
       queue.push(entry);
+      unsent.set(messageId, entry);
       const owner = generation;
       return {
         handled() {
@@ -83,23 +79,20 @@ export function createOrderedAcks(options: {
       };
     },
     hold(messageId, send) {
-      for (let i = head; i < queue.length; i++) {
-        const entry = queue[i] as Entry;
-        if (entry.messageId === messageId && entry.send === undefined) {
-          entry.send = send;
-          flush();
-          return true;
-        }
-      }
-      return false;
+      const entry = unsent.get(messageId);
+      if (entry === undefined) return false;
+      unsent.delete(messageId);
+      entry.send = send;
+      flush();
+      return true;
     },
     get pending() {
-      return queue.length - head;
+      return queue.length;
     },
     reset() {
       generation++;
-      queue = [];
-      head = 0;
+      queue = new FifoQueue();
+      unsent = new Map();
       failed = false;
       options.onProgress?.();
     },
