@@ -100,11 +100,20 @@ class IndexRows {
     return [
       {
         table: 'attr_values',
-        columns: ['tenant', 'attr', 'kind', 'inst', 'num', 'str', 'entity_pk'],
-        types: ['text', 'text', 'text', 'integer', 'float8', 'text', 'bigint'],
+        columns: ['tenant', 'attr', 'kind', 'inst', 'num', 'str', 'akind', 'entity_pk'],
+        types: ['text', 'text', 'text', 'integer', 'float8', 'text', 'text', 'bigint'],
         rows: () =>
           this.values.flatMap(({ pk, rows }) =>
-            rows.map((row) => [tenant, row.attr, row.kind, row.inst, row.num, row.str, pk]),
+            rows.map((row) => [
+              tenant,
+              row.attr,
+              row.kind,
+              row.inst,
+              row.num,
+              row.str,
+              row.akind,
+              pk,
+            ]),
           ),
       },
     ];

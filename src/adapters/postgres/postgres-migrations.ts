@@ -148,4 +148,27 @@ export const POSTGRES_MIGRATIONS: readonly SqlMigration[] = [
       `CREATE INDEX attr_values_existence ON attr_values (tenant, attr, str) WHERE kind = 'e'`,
     ],
   },
+  {
+    version: 15,
+    name: 'instance-heads',
+    // An instance's existence row goes when the instance has element rows: one of them
+    // carries the AttributeKind (`akind`) instead, and a bare instance keeps its `e` row with
+    // `akind` (entity-index-rows.ts). A created streetlight writes 10 rows instead of 18, and
+    // the existence index, an entry per instance, gives way to a small one of bare instances.
+    statements: [
+      'ALTER TABLE attr_values ADD COLUMN akind text COLLATE "C"',
+      `UPDATE attr_values v SET akind = h.akind
+        FROM (SELECT DISTINCT ON (w.entity_pk, w.attr, w.inst) w.ctid AS row, e.str AS akind
+          FROM attr_values w JOIN attr_values e ON e.entity_pk = w.entity_pk AND e.attr = w.attr
+            AND e.inst = w.inst AND e.kind = 'e'
+          WHERE w.kind <> 'e'
+          ORDER BY w.entity_pk, w.attr, w.inst, w.ctid) AS h
+        WHERE v.ctid = h.row`,
+      `DELETE FROM attr_values e WHERE e.kind = 'e' AND EXISTS (SELECT 1 FROM attr_values w
+        WHERE w.entity_pk = e.entity_pk AND w.attr = e.attr AND w.inst = e.inst AND w.kind <> 'e')`,
+      `UPDATE attr_values SET akind = str, str = NULL WHERE kind = 'e'`,
+      'DROP INDEX attr_values_existence',
+      `CREATE INDEX attr_values_bare ON attr_values (tenant, attr) WHERE kind = 'e'`,
+    ],
+  },
 ];

@@ -50,6 +50,36 @@ function rowTestsSql(
   return tests.map((test) => `(${rowTestSql(dialect, params, alias, test)})`).join(' OR ');
 }
 
+/**
+ * A row of an instance that has a q target: any element row (elements come from the
+ * target), or a bare instance's `e` row flagged so (entity-index-rows.ts).
+ */
+const WITH_TARGET = (alias: string) => `(${alias}.kind <> 'e' OR ${alias}.num = 1)`;
+
+/**
+ * The entities with an instance of an attribute, as a set query over the rows that show an
+ * instance exists: its element rows, in the two value indexes, and a bare instance's `e`
+ * row, in its own small index. Each member repeats its index's condition literally (SQLite
+ * reads a partial index only then); `select(row)` renders one member with `row`, a
+ * condition on the row, so that its parameters are added in the order they appear. With
+ * `headsOnly`, only the instance's first row (`akind`) counts, once per instance. Wrapped
+ * in a SELECT, the UNION ALL can be a member of INTERSECT and UNION (sets of one leaf may
+ * list an entity more than once anyway).
+ */
+function instanceRowsSet(
+  select: (row: string) => string,
+  options: { withTarget: boolean; headsOnly?: boolean; alias?: string },
+): string {
+  const a = options.alias === undefined ? '' : `${options.alias}.`;
+  const head = options.headsOnly ? ` AND ${a}akind IS NOT NULL` : '';
+  const members = [
+    select(`${a}kind <> 'e' AND ${a}num IS NOT NULL${head}`),
+    select(`${a}kind <> 'e' AND ${a}str IS NOT NULL${head}`),
+    select(`${a}kind = 'e'${options.withTarget ? ` AND ${a}num = 1` : ''}`),
+  ];
+  return `SELECT pk FROM (${members.join(' UNION ALL ')}) AS rows_of_instances`;
+}
+
 /** A set query selecting the column `pk`. */
 function setSql(
   dialect: SqlDialect,
@@ -77,17 +107,28 @@ function setSql(
     case 'type':
       return `SELECT entity_pk AS pk FROM entity_types WHERE tenant = ${params.add(tenant)} AND type = ${params.add(condition.type)}`;
     case 'attrs':
-      return `SELECT entity_pk AS pk FROM attr_values WHERE kind = 'e' AND tenant = ${params.add(tenant)} AND ${dialect.attrIn(params, 'attr', condition.attrs)}`;
+      return instanceRowsSet(
+        (row) =>
+          `SELECT entity_pk AS pk FROM attr_values WHERE tenant = ${params.add(tenant)} AND ${dialect.attrIn(params, 'attr', condition.attrs)} AND ${row}`,
+        { withTarget: false },
+      );
     case 'target':
-      return `SELECT entity_pk AS pk FROM attr_values WHERE tenant = ${params.add(tenant)} AND ${dialect.attrIs(params, 'attr', condition.attr)} AND kind = 'e' AND num = 1`;
+      return instanceRowsSet(
+        (row) =>
+          `SELECT entity_pk AS pk FROM attr_values WHERE tenant = ${params.add(tenant)} AND ${dialect.attrIs(params, 'attr', condition.attr)} AND ${row}`,
+        { withTarget: true },
+      );
     case 'value': {
       const head = `SELECT x.entity_pk AS pk FROM attr_values x WHERE x.tenant = ${params.add(tenant)} AND ${dialect.attrIs(params, 'x.attr', condition.attr)}`;
       return `${head} AND (${rowTestsSql(dialect, params, 'x', condition.tests)})`;
     }
     case 'noValue': {
-      const head = `SELECT x.entity_pk AS pk FROM attr_values x WHERE x.tenant = ${params.add(tenant)} AND ${dialect.attrIs(params, 'x.attr', condition.attr)} AND x.kind = 'e' AND x.num = 1`;
       const same = 'y.entity_pk = x.entity_pk AND y.attr = x.attr AND y.inst = x.inst';
-      return `${head} AND ${notExists(dialect, `FROM attr_values y WHERE ${same} AND (${rowTestsSql(dialect, params, 'y', condition.tests)})`)}`;
+      return instanceRowsSet(
+        (row) =>
+          `SELECT x.entity_pk AS pk FROM attr_values x WHERE x.tenant = ${params.add(tenant)} AND ${dialect.attrIs(params, 'x.attr', condition.attr)} AND ${row} AND ${notExists(dialect, `FROM attr_values y WHERE ${same} AND (${rowTestsSql(dialect, params, 'y', condition.tests)})`)}`,
+        { withTarget: true, headsOnly: true, alias: 'x' },
+      );
     }
     case 'bbox':
       return dialect.bboxSet(params, tenant, condition.attr, condition.box);
@@ -120,14 +161,15 @@ function predicateSql(dialect: SqlDialect, params: SqlParams, condition: Conditi
         `FROM entity_types t WHERE t.entity_pk = e.pk AND t.type = ${params.add(condition.type)}`,
       );
     case 'attrs':
+      // Every instance has a row: any row of the attribute shows it.
       return exists(
         dialect,
-        `FROM attr_values x WHERE x.entity_pk = e.pk AND ${dialect.attrIn(params, 'x.attr', condition.attrs)} AND x.kind = 'e'`,
+        `FROM attr_values x WHERE x.entity_pk = e.pk AND ${dialect.attrIn(params, 'x.attr', condition.attrs)}`,
       );
     case 'target':
       return exists(
         dialect,
-        `FROM attr_values x WHERE x.entity_pk = e.pk AND ${dialect.attrIs(params, 'x.attr', condition.attr)} AND x.kind = 'e' AND x.num = 1`,
+        `FROM attr_values x WHERE x.entity_pk = e.pk AND ${dialect.attrIs(params, 'x.attr', condition.attr)} AND ${WITH_TARGET('x')}`,
       );
     case 'value':
       return exists(
@@ -135,7 +177,7 @@ function predicateSql(dialect: SqlDialect, params: SqlParams, condition: Conditi
         `FROM attr_values x WHERE x.entity_pk = e.pk AND ${dialect.attrIs(params, 'x.attr', condition.attr)} AND (${rowTestsSql(dialect, params, 'x', condition.tests)})`,
       );
     case 'noValue': {
-      const head = `FROM attr_values x WHERE x.entity_pk = e.pk AND ${dialect.attrIs(params, 'x.attr', condition.attr)} AND x.kind = 'e' AND x.num = 1`;
+      const head = `FROM attr_values x WHERE x.entity_pk = e.pk AND ${dialect.attrIs(params, 'x.attr', condition.attr)} AND x.akind IS NOT NULL AND ${WITH_TARGET('x')}`;
       const same = 'y.entity_pk = x.entity_pk AND y.attr = x.attr AND y.inst = x.inst';
       const equal = `FROM attr_values y WHERE ${same} AND (${rowTestsSql(dialect, params, 'y', condition.tests)})`;
       return exists(dialect, `${head} AND ${notExists(dialect, equal)}`);

@@ -10,7 +10,7 @@ import {
 const base = { createdAt: 't', modifiedAt: 't' };
 
 describe('buildEntityIndexRows', () => {
-  it('buildEntityIndexRows writes one existence row per instance and one row per comparable element', () => {
+  it('buildEntityIndexRows writes a row per comparable element, the first of an instance naming its kind', () => {
     const entity: Entity = {
       ...base,
       id: 'urn:x:1',
@@ -29,25 +29,51 @@ describe('buildEntityIndexRows', () => {
     const rows = buildEntityIndexRows(entity);
     assert.deepEqual(rows.types, ['T', 'U']);
     assert.deepEqual(
-      rows.values.map((r) => [r.attr, r.kind, r.inst, r.num, r.str]),
+      rows.values.map((r) => [r.attr, r.kind, r.inst, r.num, r.str, r.akind]),
       [
-        ['a', 'e', 0, 1, 'Property'],
-        ['a', 'n', 0, 1, null],
-        ['a', 's', 0, null, 'x'],
-        ['a', 'b', 0, null, 'true'],
-        ['a', 'e', 1, 1, 'Property'],
-        ['a', 'n', 1, 2, null],
-        ['r', 'e', 0, 1, 'Relationship'],
-        ['r', 'r', 0, null, 'urn:y:1'],
-        ['r', 'r', 0, null, 'urn:y:2'],
-        ['v', 'e', 0, 1, 'VocabProperty'],
-        ['v', 'v', 0, null, 'http://example.org/V'],
-        ['l', 'e', 0, 1, 'LanguageProperty'],
-        ['l', 's', 0, null, 'red'],
-        ['l', 's', 0, null, 'rouge'],
-        ['l', 's', 0, null, 'vermillon'],
-        ['d', 'e', 0, 1, 'Property'],
-        ['d', 'd', 0, null, '2024-01-01T00:00:00Z'],
+        ['a', 'n', 0, 1, null, 'Property'],
+        ['a', 's', 0, null, 'x', null],
+        ['a', 'b', 0, null, 'true', null],
+        ['a', 'n', 1, 2, null, 'Property'],
+        ['r', 'r', 0, null, 'urn:y:1', 'Relationship'],
+        ['r', 'r', 0, null, 'urn:y:2', null],
+        ['v', 'v', 0, null, 'http://example.org/V', 'VocabProperty'],
+        ['l', 's', 0, null, 'red', 'LanguageProperty'],
+        ['l', 's', 0, null, 'rouge', null],
+        ['l', 's', 0, null, 'vermillon', null],
+        ['d', 'd', 0, null, '2024-01-01T00:00:00Z', 'Property'],
+      ],
+    );
+  });
+
+  it('buildEntityIndexRows gives an instance without comparable elements one bare row', () => {
+    const entity: Entity = {
+      ...base,
+      id: 'urn:x:1',
+      type: ['T'],
+      attrs: {
+        o: [
+          { type: 'Property', value: { k: 1 } },
+          { type: 'Property', value: 3, datasetId: 'urn:ds:1' },
+        ],
+        g: [{ type: 'GeoProperty', value: { type: 'Point', coordinates: [1, 2] } }],
+        j: [{ type: 'JsonProperty', json: [{ k: 1 }] }],
+      },
+    };
+    assert.deepEqual(
+      buildEntityIndexRows(entity).values.map((r) => [
+        r.attr,
+        r.kind,
+        r.inst,
+        r.num,
+        r.str,
+        r.akind,
+      ]),
+      [
+        ['o', 'e', 0, 1, null, 'Property'],
+        ['o', 'n', 1, 3, null, 'Property'],
+        ['g', 'e', 0, 1, null, 'GeoProperty'],
+        ['j', 'e', 0, 1, null, 'JsonProperty'],
       ],
     );
   });
@@ -97,7 +123,7 @@ describe('buildEntityIndexRows', () => {
       attrs: { a: [{ type: 'Relationship' }] },
     };
     assert.deepEqual(buildEntityIndexRows(entity).values, [
-      { attr: 'a', kind: 'e', inst: 0, num: 0, str: 'Relationship' },
+      { attr: 'a', kind: 'e', inst: 0, num: 0, str: null, akind: 'Relationship' },
     ]);
   });
 });
@@ -141,7 +167,7 @@ describe('changedAttributeRows', () => {
         attr: 'added',
         previous: { values: [], boxes: [] },
         next: {
-          values: [{ attr: 'added', kind: 'e', inst: 0, num: 1, str: 'GeoProperty' }],
+          values: [{ attr: 'added', kind: 'e', inst: 0, num: 1, str: null, akind: 'GeoProperty' }],
           boxes: [[1, 2, 1, 2]],
         },
       },

@@ -14,14 +14,22 @@ import { encodeIndexText } from './index-text.js';
 
 /**
  * Row kinds of `attr_values`:
- * - `e` one per attribute instance: `str` holds the AttributeKind, `num` is 1 when the
- *   instance has a q target (its payload member), else 0;
  * - `n` number, `b` boolean (`str` 'true'/'false', which sort like false < true),
  *   `s` string element of a value target (Property, ListProperty, LanguageProperty,
  *   JsonProperty, GeoProperty given as text);
  * - `v` string element of a VocabProperty target;
  * - `r` string element of a Relationship/ListRelationship target (only `==`/`!=` apply);
- * - `d` a typed temporal literal (`{"@type":"DateTime","@value":…}`, `str` the text).
+ * - `d` a typed temporal literal (`{"@type":"DateTime","@value":…}`, `str` the text);
+ * - `e` an instance with none of those elements (its target is an object, a GeoProperty
+ *   given as an object, or it has no target): `num` is 1 when it has a q target (its
+ *   payload member), else 0, and `str` is null.
+ *
+ * Every attribute instance has at least one row, and exactly one of its rows, the first,
+ * carries `akind`, its AttributeKind (the instance's "head"): an instance with element rows
+ * has no `e` row of its own. A created streetlight thus writes 10 rows instead of the 18 it
+ * wrote with an existence row per instance (SQLite migration 13, PostgreSQL 15), each one entry
+ * in the table's key and one in an index; existence is then a row of the attribute
+ * (an element row, or an `e` row), found through the value indexes and the small `e` index.
  */
 export type ValueRowKind = 'e' | 'n' | 'b' | 's' | 'v' | 'r' | 'd';
 
@@ -32,6 +40,8 @@ export interface AttrValueRow {
   inst: number;
   num: number | null;
   str: string | null;
+  /** The instance's AttributeKind on its first row, null on the others. */
+  akind: string | null;
 }
 
 export interface GeoBoxRow {
@@ -51,31 +61,44 @@ function elementRow(
   kind: 'value' | 'relationship' | 'vocab' | 'temporal',
   element: JsonValue,
 ): AttrValueRow | undefined {
-  if (typeof element === 'number') return { attr, kind: 'n', inst, num: element, str: null };
+  if (typeof element === 'number')
+    return { attr, kind: 'n', inst, num: element, str: null, akind: null };
   if (typeof element === 'boolean')
-    return { attr, kind: 'b', inst, num: null, str: String(element) };
+    return { attr, kind: 'b', inst, num: null, str: String(element), akind: null };
   if (typeof element === 'string') {
     const rowKind = kind === 'relationship' ? 'r' : kind === 'vocab' ? 'v' : 's';
-    return { attr, kind: rowKind, inst, num: null, str: encodeIndexText(element) };
+    return { attr, kind: rowKind, inst, num: null, str: encodeIndexText(element), akind: null };
   }
   const literal = typedTemporal(element);
   if (literal !== undefined)
-    return { attr, kind: 'd', inst, num: null, str: encodeIndexText(literal.text) };
+    return { attr, kind: 'd', inst, num: null, str: encodeIndexText(literal.text), akind: null };
   return undefined;
 }
 
 function instanceRows(attr: string, inst: number, instance: Attribute): AttrValueRow[] {
   const path: QPath = { attr, subAttrs: [], text: attr };
   const target = targetOf(instance, path);
-  const rows: AttrValueRow[] = [
-    { attr, kind: 'e', inst, num: target === undefined ? 0 : 1, str: instance.type },
-  ];
-  if (target === undefined) return rows;
-  const elements = Array.isArray(target.value) ? target.value : [target.value];
-  for (const element of elements) {
-    const row = elementRow(attr, inst, target.kind, element);
-    if (row !== undefined) rows.push(row);
+  const rows: AttrValueRow[] = [];
+  if (target !== undefined) {
+    const elements = Array.isArray(target.value) ? target.value : [target.value];
+    for (const element of elements) {
+      const row = elementRow(attr, inst, target.kind, element);
+      if (row !== undefined) rows.push(row);
+    }
   }
+  const head = rows[0];
+  if (head === undefined)
+    return [
+      {
+        attr,
+        kind: 'e',
+        inst,
+        num: target === undefined ? 0 : 1,
+        str: null,
+        akind: instance.type,
+      },
+    ];
+  head.akind = instance.type;
   return rows;
 }
 
@@ -167,7 +190,13 @@ function ownAttribute(entity: Entity, attr: string): Attribute[] | undefined {
 }
 
 export function sameValueRow(a: AttrValueRow, b: AttrValueRow): boolean {
-  return a.kind === b.kind && a.inst === b.inst && a.num === b.num && a.str === b.str;
+  return (
+    a.kind === b.kind &&
+    a.inst === b.inst &&
+    a.num === b.num &&
+    a.str === b.str &&
+    a.akind === b.akind
+  );
 }
 
 export function sameBoxes(a: readonly BBox[], b: readonly BBox[]): boolean {

@@ -1,7 +1,7 @@
 /**
  * Entity type and attribute discovery (NGSI-LD 5.7.5–5.7.10, query.md §12) from the index
- * tables: entity_types and the per-instance existence rows of attr_values, whose `str`
- * holds the attribute kind. No entity document is read.
+ * tables: entity_types and the first row of each attribute instance in attr_values, whose
+ * `akind` holds the attribute kind (entity-index-rows.ts). No entity document is read.
  */
 import type { AttributeSummary, TypeSummary } from '../../context/ports/entity-store.port.js';
 import { ATTRIBUTE_KINDS, type AttributeKind } from '../../ngsi-ld/model.js';
@@ -41,19 +41,19 @@ export function renderSummaryStatements(dialect: SqlDialect, tenant: string): Su
       dialect,
       tenant,
       (t) =>
-        `SELECT DISTINCT t.type AS type, ${dialect.attrIri('a.attr')} AS attr, a.str AS kind FROM entity_types t JOIN attr_values a ON a.entity_pk = t.entity_pk AND a.kind = 'e' WHERE t.tenant = ${t}`,
+        `SELECT DISTINCT t.type AS type, ${dialect.attrIri('a.attr')} AS attr, a.akind AS kind FROM entity_types t JOIN attr_values a ON a.entity_pk = t.entity_pk AND a.akind IS NOT NULL WHERE t.tenant = ${t}`,
     ),
     attributeCounts: statement(
       dialect,
       tenant,
       (t) =>
-        `SELECT ${dialect.attrIri('a.attr')} AS attr, a.str AS kind, COUNT(*) AS n FROM attr_values a WHERE a.tenant = ${t} AND a.kind = 'e' GROUP BY a.attr, a.str`,
+        `SELECT ${dialect.attrIri('a.attr')} AS attr, a.akind AS kind, COUNT(*) AS n FROM attr_values a WHERE a.tenant = ${t} AND a.akind IS NOT NULL GROUP BY a.attr, a.akind`,
     ),
     attributeTypes: statement(
       dialect,
       tenant,
       (t) =>
-        `SELECT DISTINCT ${dialect.attrIri('a.attr')} AS attr, t.type AS type FROM attr_values a JOIN entity_types t ON t.entity_pk = a.entity_pk WHERE a.tenant = ${t} AND a.kind = 'e'`,
+        `SELECT DISTINCT ${dialect.attrIri('a.attr')} AS attr, t.type AS type FROM attr_values a JOIN entity_types t ON t.entity_pk = a.entity_pk WHERE a.tenant = ${t} AND a.akind IS NOT NULL`,
     ),
   };
 }

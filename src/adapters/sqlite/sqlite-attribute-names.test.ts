@@ -77,7 +77,7 @@ describe('createSqliteAttributeNames', () => {
     const rows = db
       .prepare(
         `SELECT e.id, n.iri FROM attr_values v JOIN entities e ON e.pk = v.entity_pk
-         JOIN attr_names n ON n.id = v.attr WHERE v.kind = 'e' ORDER BY e.id`,
+         JOIN attr_names n ON n.id = v.attr WHERE v.akind IS NOT NULL ORDER BY e.id`,
       )
       .all();
     assert.deepEqual(rows, [

@@ -52,10 +52,10 @@ export function createSqliteEntityWriter(
       'DELETE FROM attr_values WHERE entity_pk = ? AND attr = ? AND seq >= ?',
     ),
     updateValue: db.prepare(
-      'UPDATE attr_values SET kind = ?, inst = ?, num = ?, str = ? WHERE entity_pk = ? AND attr = ? AND seq = ?',
+      'UPDATE attr_values SET kind = ?, inst = ?, num = ?, str = ?, akind = ? WHERE entity_pk = ? AND attr = ? AND seq = ?',
     ),
     insertValue: db.prepare(
-      'INSERT INTO attr_values (entity_pk, attr, seq, tenant, kind, inst, num, str) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO attr_values (entity_pk, attr, seq, tenant, kind, inst, num, str, akind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     deleteRtree: db.prepare(
       'DELETE FROM geo_rtree WHERE id IN (SELECT id FROM geo_boxes WHERE entity_pk = ?)',
@@ -81,7 +81,17 @@ export function createSqliteEntityWriter(
   ): void {
     for (let seq = fromSeq; seq < rows.length; seq++) {
       const row = rows[seq] as AttrValueRow;
-      statements.insertValue.run(pk, attr, seq, tenant, row.kind, row.inst, row.num, row.str);
+      statements.insertValue.run(
+        pk,
+        attr,
+        seq,
+        tenant,
+        row.kind,
+        row.inst,
+        row.num,
+        row.str,
+        row.akind,
+      );
     }
   }
 
@@ -111,13 +121,13 @@ export function createSqliteEntityWriter(
   /** Brings one attribute's rows from `previous` to `next`, position by position. */
   function rewriteAttribute(tenant: string, pk: number, change: AttributeRowsChange): void {
     const { attr, previous, next } = change;
-    // Every instance has a row (its existence row): the attribute has rows on one side.
+    // Every instance has a row (entity-index-rows.ts): the attribute has rows on one side.
     const attrId = names.idOf(attr);
     const kept = Math.min(previous.values.length, next.values.length);
     for (let seq = 0; seq < kept; seq++) {
       const row = next.values[seq] as AttrValueRow;
       if (sameValueRow(previous.values[seq] as AttrValueRow, row)) continue;
-      statements.updateValue.run(row.kind, row.inst, row.num, row.str, pk, attrId, seq);
+      statements.updateValue.run(row.kind, row.inst, row.num, row.str, row.akind, pk, attrId, seq);
     }
     if (previous.values.length > kept) statements.deleteValuesFrom.run(pk, attrId, kept);
     insertValues(tenant, pk, attrId, next.values, kept);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Entity } from '../../ngsi-ld/model.js';
-import { buildAttributeIndexRows, buildEntityIndexRows } from '../sql/entity-index-rows.js';
+import { indexRowsBeforeHeads } from '../../../test/support/index-rows-before-heads.js';
+import { buildAttributeIndexRows } from '../sql/entity-index-rows.js';
 import { migrateSqlite } from './sqlite-database.js';
 import { createSqliteChangeLog } from './sqlite-change-log.js';
 import { createSqliteEntityStore } from './sqlite-entity-store.js';
@@ -19,6 +20,11 @@ const entity: Entity = {
       { type: 'Property', value: 2, datasetId: 'urn:ds:1' },
     ],
     'http://a/n': [{ type: 'LanguageProperty', languageMap: { en: 'one', fr: 'un' } }],
+    'http://a/g': [
+      { type: 'GeoProperty', value: { type: 'Point', coordinates: [1, 2] } },
+      { type: 'Relationship', datasetId: 'urn:ds:1' },
+      { type: 'Property', value: true, datasetId: 'urn:ds:2' },
+    ],
   },
 };
 
@@ -44,7 +50,7 @@ function databaseAtVersion2(): Database.Database {
   const insert = db.prepare(
     'INSERT INTO attr_values (tenant, attr, kind, inst, num, str, entity_pk) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
-  for (const row of buildEntityIndexRows(entity).values)
+  for (const row of indexRowsBeforeHeads(entity))
     insert.run('', row.attr, row.kind, row.inst, row.num, row.str, pk);
   db.prepare('INSERT INTO entity_types (tenant, type, entity_pk) VALUES (?, ?, ?)').run(
     '',
@@ -55,12 +61,12 @@ function databaseAtVersion2(): Database.Database {
 }
 
 describe('SQLITE_MIGRATIONS', () => {
-  it('migrations 3 and 12 number the index rows of each attribute in the order the writer derives them, and name attributes by number', async () => {
+  it('migrations 3, 12 and 13 leave the index rows of each attribute as the writer derives them, numbered without gaps, attributes named by number', async () => {
     const db = databaseAtVersion2();
     migrateSqlite(db);
     const rows = db
       .prepare(
-        'SELECT n.iri AS attr, seq, kind, inst, num, str FROM attr_values v JOIN attr_names n ON n.id = v.attr ORDER BY n.iri, seq',
+        'SELECT n.iri AS attr, seq, kind, inst, num, str, akind FROM attr_values v JOIN attr_names n ON n.id = v.attr ORDER BY n.iri, seq',
       )
       .all();
     const expected = Object.keys(entity.attrs)
@@ -73,6 +79,7 @@ describe('SQLITE_MIGRATIONS', () => {
           inst: row.inst,
           num: row.num,
           str: row.str,
+          akind: row.akind,
         })),
       );
     assert.deepEqual(rows, expected);
@@ -93,13 +100,10 @@ describe('SQLITE_MIGRATIONS', () => {
     assert.deepEqual(
       db
         .prepare(
-          "SELECT seq, kind, str FROM attr_values WHERE attr = (SELECT id FROM attr_names WHERE iri = 'http://a/p')",
+          "SELECT seq, kind, str, akind FROM attr_values WHERE attr = (SELECT id FROM attr_names WHERE iri = 'http://a/p')",
         )
         .all(),
-      [
-        { seq: 0, kind: 'e', str: 'Property' },
-        { seq: 1, kind: 's', str: 'y' },
-      ],
+      [{ seq: 0, kind: 's', str: 'y', akind: 'Property' }],
     );
     await store.close();
   });

@@ -166,4 +166,48 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
       `CREATE INDEX attr_values_str ON attr_values (tenant, attr, kind, str) WHERE kind <> 'e' AND str IS NOT NULL`,
     ],
   },
+  {
+    version: 13,
+    name: 'instance-heads',
+    // An instance's existence row goes when the instance has element rows: its first
+    // element row carries the AttributeKind (`akind`) instead, and a bare instance keeps
+    // its `e` row with `akind` (entity-index-rows.ts). A created streetlight writes 10 rows
+    // instead of 18, and the existence index, whose entries every instance paid for, gives
+    // way to a small one of bare instances. Positions (`seq`) are renumbered without gaps,
+    // as the writer rewrites rows by position.
+    statements: [
+      `CREATE TABLE attr_values_v13 (
+        entity_pk INTEGER NOT NULL,
+        attr INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        tenant TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        inst INTEGER NOT NULL,
+        num REAL,
+        str TEXT,
+        akind TEXT,
+        PRIMARY KEY (entity_pk, attr, seq)
+      ) WITHOUT ROWID`,
+      `INSERT INTO attr_values_v13 (entity_pk, attr, seq, tenant, kind, inst, num, str, akind)
+        SELECT v.entity_pk, v.attr,
+          ROW_NUMBER() OVER (PARTITION BY v.entity_pk, v.attr ORDER BY v.seq) - 1,
+          v.tenant, v.kind, v.inst, v.num,
+          CASE WHEN v.kind = 'e' THEN NULL ELSE v.str END,
+          CASE
+            WHEN v.kind = 'e' THEN v.str
+            WHEN v.seq = (SELECT MIN(w.seq) FROM attr_values w WHERE w.entity_pk = v.entity_pk
+              AND w.attr = v.attr AND w.inst = v.inst AND w.kind <> 'e')
+            THEN (SELECT h.str FROM attr_values h WHERE h.entity_pk = v.entity_pk
+              AND h.attr = v.attr AND h.inst = v.inst AND h.kind = 'e')
+          END
+        FROM attr_values v
+        WHERE v.kind <> 'e' OR NOT EXISTS (SELECT 1 FROM attr_values w WHERE
+          w.entity_pk = v.entity_pk AND w.attr = v.attr AND w.inst = v.inst AND w.kind <> 'e')`,
+      `DROP TABLE attr_values`,
+      `ALTER TABLE attr_values_v13 RENAME TO attr_values`,
+      `CREATE INDEX attr_values_bare ON attr_values (tenant, attr, num) WHERE kind = 'e'`,
+      `CREATE INDEX attr_values_num ON attr_values (tenant, attr, kind, num) WHERE kind <> 'e' AND num IS NOT NULL`,
+      `CREATE INDEX attr_values_str ON attr_values (tenant, attr, kind, str) WHERE kind <> 'e' AND str IS NOT NULL`,
+    ],
+  },
 ];

@@ -6,7 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { renderCandidateCount, renderCandidateSelect } from '../sql/condition-sql.js';
+import {
+  renderCandidateCount,
+  renderCandidateSelect,
+  renderCandidateSetCount,
+  renderLeafKeys,
+} from '../sql/condition-sql.js';
 import type { CandidatePlan } from '../sql/condition-sql.js';
 import type { Condition } from '../sql/query-condition.js';
 import { foreignApikeySql } from '../sql/device-rows.js';
@@ -73,6 +78,38 @@ describe('SQLite plans of walks', () => {
     );
     assert.ok(!details.some((detail) => /SCAN e\b/.test(detail)), details.join('\n'));
   });
+
+  // Existence has no index of its own: an instance's rows are in the value indexes, or in
+  // the small index of bare instances (entity-index-rows.ts). Each member must seek its
+  // index by (tenant, attr): a scan of attr_values would read every row of the tenant.
+  const existence: Array<[string, Condition]> = [
+    ['an attribute list', { kind: 'attrs', attrs: ['height', 'status'] }],
+    ['a q target', { kind: 'target', attr: 'height' }],
+    [
+      'a != test',
+      { kind: 'noValue', attr: 'height', tests: NUMBER.kind === 'value' ? NUMBER.tests : [] },
+    ],
+  ];
+  for (const [name, leaf] of existence) {
+    it(`the keys and the count of ${name} seek the value and bare indexes`, () => {
+      for (const sql of [
+        renderLeafKeys(sqliteDialect, 't', [leaf], 301),
+        renderCandidateSetCount(sqliteDialect, 't', { filter: leaf }),
+      ]) {
+        const details = plan(sql);
+        for (const index of ['attr_values_num', 'attr_values_str', 'attr_values_bare'])
+          assert.ok(
+            details.some((detail) =>
+              new RegExp(`USING (COVERING )?INDEX ${index} \\(tenant=\\? AND attr=\\?`).test(
+                detail,
+              ),
+            ),
+            `${index}:\n${details.join('\n')}`,
+          );
+        assert.ok(!details.some((detail) => /SCAN attr_values/.test(detail)), details.join('\n'));
+      }
+    });
+  }
 
   it('the apikey ownership check seeks tenant ranges, never reads every device of the apikey', () => {
     const text = foreignApikeySql((name) => `@${name}`);
