@@ -189,8 +189,8 @@ describe('renderCandidateSetCount', () => {
     assert.equal(
       rendered.text,
       'SELECT COUNT(*) AS n FROM (SELECT entity_pk AS pk FROM entity_types WHERE tenant = $1 AND type = $2 INTERSECT ' +
-        "SELECT pk FROM (SELECT entity_pk AS pk FROM attr_values WHERE tenant = $3 AND attr = $4 AND kind <> 'e' AND num IS NOT NULL " +
-        "UNION ALL SELECT entity_pk AS pk FROM attr_values WHERE tenant = $5 AND attr = $6 AND kind <> 'e' AND str IS NOT NULL " +
+        "SELECT pk FROM (SELECT entity_pk AS pk FROM attr_values WHERE tenant = $3 AND attr = $4 AND kind <> 'e' AND num IS NOT NULL AND akind IS NOT NULL " +
+        "UNION ALL SELECT entity_pk AS pk FROM attr_values WHERE tenant = $5 AND attr = $6 AND kind <> 'e' AND str IS NOT NULL AND akind IS NOT NULL " +
         "UNION ALL SELECT entity_pk AS pk FROM attr_values WHERE tenant = $7 AND attr = $8 AND kind = 'e' AND num = 1) AS rows_of_instances) AS s",
     );
     assert.deepEqual(rendered.params, ['t', 'T', 't', 'A', 't', 'A', 't', 'A']);
@@ -238,8 +238,23 @@ describe('renderLeafKeys', () => {
     const { text } = renderLeafKeys(sqliteDialect, 't', [{ kind: 'target', attr: 'A' }], 5);
     assert.match(
       text,
-      /^SELECT \(SELECT group_concat\(s\.pk\) FROM \(SELECT pk FROM \(SELECT entity_pk AS pk FROM attr_values/,
+      /^SELECT \(SELECT group_concat\(s\.pk\) FROM \(SELECT DISTINCT pk FROM \(SELECT pk FROM \(SELECT entity_pk AS pk FROM attr_values/,
     );
+  });
+
+  it('renderLeafKeys lists an entity once per leaf where the engine streams DISTINCT (SQLite), and existence by first rows on PostgreSQL', () => {
+    const value: Condition = {
+      kind: 'value',
+      attr: 'A',
+      tests: [{ kinds: ['n'], column: 'num', op: '>', value: 1 }],
+    };
+    const sqlite = renderLeafKeys(sqliteDialect, 't', [value, { kind: 'type', type: 'T' }], 5);
+    assert.match(sqlite.text, /FROM \(SELECT DISTINCT pk FROM \(SELECT x\.entity_pk AS pk/);
+    assert.doesNotMatch(sqlite.text, /DISTINCT pk FROM \(SELECT entity_pk AS pk FROM entity_types/);
+    const postgres = renderLeafKeys(postgresDialect, 't', [{ kind: 'target', attr: 'A' }], 5);
+    assert.doesNotMatch(postgres.text, /DISTINCT/);
+    assert.equal(postgres.text.match(/akind IS NOT NULL/g)?.length, 2, postgres.text);
+    assert.doesNotMatch(sqlite.text, /akind/);
   });
 
   it('parseJoinedKeys reads a joined key list, none when null or empty', () => {

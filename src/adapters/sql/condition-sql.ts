@@ -62,7 +62,8 @@ const WITH_TARGET = (alias: string) => `(${alias}.kind <> 'e' OR ${alias}.num = 
  * row, in its own small index. Each member repeats its index's condition literally (SQLite
  * reads a partial index only then); `select(row)` renders one member with `row`, a
  * condition on the row, so that its parameters are added in the order they appear. With
- * `headsOnly`, only the instance's first row (`akind`) counts, once per instance. Wrapped
+ * `headsOnly`, only the instance's first row (`akind`) counts: an entity comes once per
+ * instance rather than once per element (see SqlDialect.existenceByFirstRows). Wrapped
  * in a SELECT, the UNION ALL can be a member of INTERSECT and UNION (sets of one leaf may
  * list an entity more than once anyway).
  */
@@ -110,13 +111,13 @@ function setSql(
       return instanceRowsSet(
         (row) =>
           `SELECT entity_pk AS pk FROM attr_values WHERE tenant = ${params.add(tenant)} AND ${dialect.attrIn(params, 'attr', condition.attrs)} AND ${row}`,
-        { withTarget: false },
+        { withTarget: false, headsOnly: dialect.existenceByFirstRows },
       );
     case 'target':
       return instanceRowsSet(
         (row) =>
           `SELECT entity_pk AS pk FROM attr_values WHERE tenant = ${params.add(tenant)} AND ${dialect.attrIs(params, 'attr', condition.attr)} AND ${row}`,
-        { withTarget: true },
+        { withTarget: true, headsOnly: dialect.existenceByFirstRows },
       );
     case 'value': {
       const head = `SELECT x.entity_pk AS pk FROM attr_values x WHERE x.tenant = ${params.add(tenant)} AND ${dialect.attrIs(params, 'x.attr', condition.attr)}`;
@@ -309,7 +310,11 @@ export function renderLeafKeys(
     // table to find a rare type (with statistics; without them, see postgres-statistics.ts).
     const order = leaf.kind === 'type' ? ' ORDER BY pk' : '';
     const set = setSql(dialect, params, tenant, leaf);
-    return `(SELECT ${join('s.pk')} FROM (${set}${order} LIMIT ${params.add(cap)}) AS s) AS k${i}`;
+    // An entity listed once per matching element would make a rare leaf look large (an
+    // attribute of 40 entities with 10 elements each is 400 rows) and lose it the drive.
+    const distinct = dialect.streamsDistinct && !DISTINCT_SETS.has(leaf.kind);
+    const keys = distinct ? `SELECT DISTINCT pk FROM (${set}) AS d` : set;
+    return `(SELECT ${join('s.pk')} FROM (${keys}${order} LIMIT ${params.add(cap)}) AS s) AS k${i}`;
   });
   return { text: `SELECT ${columns.join(', ')}`, params: params.values };
 }

@@ -57,6 +57,18 @@ export interface SqlDialect {
   inOrder?(test: string): string;
   /** Aggregate joining the integer `column` of a group as one comma-separated text; default `group_concat`. */
   joinKeys?(column: string): string;
+  /**
+   * Reading a leaf's capped keys, `SELECT DISTINCT` still stops at the cap: the engine drops
+   * duplicates as rows stream (SQLite). Without it (PostgreSQL would read the whole leaf
+   * before the first distinct row) a leaf may list an entity once per matching row.
+   */
+  streamsDistinct?: boolean;
+  /**
+   * Existence sets read only each instance's first row (`akind IS NOT NULL`): PostgreSQL
+   * reads every matching row in the table anyway. SQLite would look each index entry up in
+   * the table to test it, so it reads every row of the attribute from its indexes instead.
+   */
+  existenceByFirstRows?: boolean;
 }
 
 export interface RenderedSql {

@@ -1,7 +1,9 @@
 /**
  * Entity type and attribute discovery (NGSI-LD 5.7.5–5.7.10, query.md §12) from the index
  * tables: entity_types and the first row of each attribute instance in attr_values, whose
- * `akind` holds the attribute kind (entity-index-rows.ts). No entity document is read.
+ * `akind` holds the attribute kind (entity-index-rows.ts). No entity document is read. The
+ * rows are reached from the tenant's entities (`akind` has no index of its own), so a
+ * small tenant never reads a large one's rows.
  */
 import type { AttributeSummary, TypeSummary } from '../../context/ports/entity-store.port.js';
 import { ATTRIBUTE_KINDS, type AttributeKind } from '../../ngsi-ld/model.js';
@@ -47,13 +49,13 @@ export function renderSummaryStatements(dialect: SqlDialect, tenant: string): Su
       dialect,
       tenant,
       (t) =>
-        `SELECT ${dialect.attrIri('a.attr')} AS attr, a.akind AS kind, COUNT(*) AS n FROM attr_values a WHERE a.tenant = ${t} AND a.akind IS NOT NULL GROUP BY a.attr, a.akind`,
+        `SELECT ${dialect.attrIri('a.attr')} AS attr, a.akind AS kind, COUNT(*) AS n FROM entities e JOIN attr_values a ON a.entity_pk = e.pk AND a.akind IS NOT NULL WHERE e.tenant = ${t} GROUP BY a.attr, a.akind`,
     ),
     attributeTypes: statement(
       dialect,
       tenant,
       (t) =>
-        `SELECT DISTINCT ${dialect.attrIri('a.attr')} AS attr, t.type AS type FROM attr_values a JOIN entity_types t ON t.entity_pk = a.entity_pk WHERE a.tenant = ${t} AND a.akind IS NOT NULL`,
+        `SELECT DISTINCT ${dialect.attrIri('a.attr')} AS attr, t.type AS type FROM entity_types t JOIN attr_values a ON a.entity_pk = t.entity_pk AND a.akind IS NOT NULL WHERE t.tenant = ${t}`,
     ),
   };
 }

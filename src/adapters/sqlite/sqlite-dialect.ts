@@ -44,4 +44,5 @@ export const sqliteDialect: SqlDialect = {
     ` WHERE g.entity_pk = e.pk AND g.attr = ${params.add(attr)}` +
     ` AND r.min_lon <= ${params.add(box[2])} AND r.max_lon >= ${params.add(box[0])}` +
     ` AND r.min_lat <= ${params.add(box[3])} AND r.max_lat >= ${params.add(box[1])})`,
+  streamsDistinct: true,
 };

@@ -16,6 +16,7 @@ import type { CandidatePlan } from '../sql/condition-sql.js';
 import type { Condition } from '../sql/query-condition.js';
 import { foreignApikeySql } from '../sql/device-rows.js';
 import type { RenderedSql } from '../sql/sql-dialect.js';
+import { renderSummaryStatements } from '../sql/store-summaries.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import { sqliteDialect } from './sqlite-dialect.js';
 
@@ -110,6 +111,20 @@ describe('SQLite plans of walks', () => {
       }
     });
   }
+
+  it('the discovery summaries read the rows of the tenant only', () => {
+    for (const [name, sql] of Object.entries(renderSummaryStatements(sqliteDialect, 't'))) {
+      const details = plan(sql);
+      assert.ok(
+        details.some((detail) => /^SEARCH \w+ USING .*\(tenant=\?\)$/.test(detail)),
+        `${name}:\n${details.join('\n')}`,
+      );
+      assert.ok(
+        !details.some((detail) => /^SCAN (a|t|e|attr_values|entity_types|entities)\b/.test(detail)),
+        `${name}:\n${details.join('\n')}`,
+      );
+    }
+  });
 
   it('the apikey ownership check seeks tenant ranges, never reads every device of the apikey', () => {
     const text = foreignApikeySql((name) => `@${name}`);
