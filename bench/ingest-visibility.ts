@@ -64,6 +64,14 @@ export function createVisibilityProbes(url: string): VisibilityProbes {
 }
 
 /**
+ * A count that failed because Civis answered 503: the history, projected after the writes
+ * on SQLite files, is more than a temporal request's 30 s wait behind; worth asking again.
+ */
+export function isHistoryBehind(error: unknown): boolean {
+  return /answered 503/.test(String(error));
+}
+
+/**
  * Counts the history instances of `attribute` written at or after `since` for every entity
  * of `type` (format=aggregatedValues, aggrMethods=totalCount, one period), a page of 1,000
  * entities at a time; also returns the time of the last instance.

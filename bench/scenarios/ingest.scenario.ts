@@ -25,7 +25,7 @@ import { provisionFleet } from '../../src/ingest/simulator/provisioning.client.j
 import type { Publisher } from '../../src/ingest/simulator/publisher.js';
 import { startSimulation, type SimulationOptions } from '../../src/ingest/simulator/simulation.js';
 import type { Adapter } from '../bench-options.js';
-import { countWritten, createVisibilityProbes } from '../ingest-visibility.js';
+import { countWritten, createVisibilityProbes, isHistoryBehind } from '../ingest-visibility.js';
 import { note } from '../progress.js';
 import type { ServerProcess } from '../server-process.js';
 import { percentiles, round2, type Percentiles } from '../stats.js';
@@ -238,7 +238,7 @@ export async function benchIngest(
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       const now = await countWritten(server.url, ENTITY_TYPE, SEQUENCE, since).catch(
         (error: unknown) => {
-          if (!/answered 503/.test(String(error))) throw error;
+          if (!isHistoryBehind(error)) throw error;
           return undefined;
         },
       );
@@ -310,7 +310,7 @@ async function countOnceHistoryCaughtUp(
     try {
       return await countWritten(url, ENTITY_TYPE, SEQUENCE, since);
     } catch (error) {
-      if (!/answered 503/.test(String(error)) || performance.now() > giveUpAt) throw error;
+      if (!isHistoryBehind(error) || performance.now() > giveUpAt) throw error;
       note('ingest: the history is still catching up with the writes; counting again');
     }
   }
