@@ -14,6 +14,8 @@ import { freePort } from './free-port.js';
 
 export interface BenchMosquitto {
   url: string;
+  /** Of the mosquitto process, for its CPU time (bench/cpu-meter.ts). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startBenchMosquitto(): Promise<BenchMosquitto> {
   }
   return {
     url: `mqtt://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
     async stop() {
       child.kill('SIGTERM');
       await exited;

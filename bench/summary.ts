@@ -1,5 +1,6 @@
 /** A human-readable table of the report on stderr, after the JSON. */
 import type { BenchReport } from './report.js';
+import { cpuNote } from './scenarios/ingest.scenario.js';
 
 export function printSummary(report: BenchReport): void {
   const lines: string[] = [
@@ -58,14 +59,14 @@ export function printSummary(report: BenchReport): void {
     if (baseline)
       lines.push(
         `${label} ${baseline.run.publishedPerSec} msg/s published (target ${baseline.run.targetRate}), ` +
-          `ack p50 ${baseline.run.ackLatencyMs.p50} ms, p99 ${baseline.run.ackLatencyMs.p99} ms`,
+          `ack p50 ${baseline.run.ackLatencyMs.p50} ms, p99 ${baseline.run.ackLatencyMs.p99} ms; ${cpuNote(baseline.run.cpu)}`,
       );
   for (const i of [...report.ingest, ...report.ingestExternal]) {
     const name = i.broker === 'mosquitto' ? 'ingest Mosquitto    ' : 'ingest MQTT         ';
     lines.push(
       `${name}${i.adapter.padEnd(8)} ${i.run.publishedPerSec} msg/s published, ${i.written.perSec}/s written, ` +
         `lost ${i.lost}, visible p50 ${i.visibleLatencyMs.p50} ms, p99 ${i.visibleLatencyMs.p99} ms, ` +
-        `RSS ${i.rss.firstMiB} → ${i.rss.lastMiB} MiB; ≥${i.target.minWrittenPerSec}/s, p99<${i.target.maxVisibleP99Ms} ${i.met ? 'met' : 'MISSED'}`,
+        `RSS ${i.rss.firstMiB} → ${i.rss.lastMiB} MiB; ${cpuNote(i.run.cpu)}; ≥${i.target.minWrittenPerSec}/s, p99<${i.target.maxVisibleP99Ms} ${i.met ? 'met' : 'MISSED'}`,
     );
   }
   for (const m of report.rss) {

@@ -25,6 +25,7 @@ import { provisionFleet } from '../../src/ingest/simulator/provisioning.client.j
 import type { Publisher } from '../../src/ingest/simulator/publisher.js';
 import { startSimulation, type SimulationOptions } from '../../src/ingest/simulator/simulation.js';
 import type { Adapter } from '../bench-options.js';
+import { startCpuMeter, type CpuUse } from '../cpu-meter.js';
 import { countWritten, createVisibilityProbes, isHistoryBehind } from '../ingest-visibility.js';
 import { note } from '../progress.js';
 import type { ServerProcess } from '../server-process.js';
@@ -53,6 +54,8 @@ export interface PublishRun {
   ackLatencyMs: Percentiles;
   /** Acknowledgements in each second of the run. */
   ackedPerSecond: number[];
+  /** CPU used while publishing (the `durationSec` window): the publisher, the broker, the machine. */
+  cpu: CpuUse;
 }
 
 export interface IngestReport {
@@ -97,14 +100,14 @@ export function benchFleet(devices: number): Fleet {
 
 /** Connects every device (one message each, not measured), then the measured run. */
 async function publish(
-  mqttUrl: string,
+  broker: { url: string; pid: number },
   fleet: Fleet,
   settings: { rate: number; durationSec: number },
   hooks: Pick<SimulationOptions, 'onSent'> = {},
   beforeRun: () => Promise<void> = async () => undefined,
 ): Promise<PublishRun> {
   const mqtt = createMqttPublisher({
-    url: mqttUrl,
+    url: broker.url,
     auth: { mode: 'device' },
     qos: 1,
     connectConcurrency: 200,
@@ -135,6 +138,9 @@ async function publish(
   const ackedPerSecond: number[] = [];
   const started = performance.now();
   note(`ingest: ${settings.rate.toLocaleString('en')} messages/s for ${settings.durationSec} s`);
+  const meter = startCpuMeter(broker.pid);
+  let cpu: CpuUse | undefined;
+  const publishingEnds = setTimeout(() => (cpu = meter.stop()), settings.durationSec * 1000);
   const run = await startSimulation({
     fleet,
     timezone: 'UTC',
@@ -152,6 +158,8 @@ async function publish(
       ackedPerSecond[second] = (ackedPerSecond[second] ?? 0) + 1;
     },
   }).done;
+  clearTimeout(publishingEnds);
+  cpu ??= meter.stop();
   const elapsedSec = (performance.now() - started) / 1000;
   return {
     targetRate: settings.rate,
@@ -163,18 +171,20 @@ async function publish(
     publishedPerSec: Math.round(run.sent / Math.min(elapsedSec, settings.durationSec)),
     ackLatencyMs: percentiles(ackLatencies),
     ackedPerSecond: Array.from(ackedPerSecond, (n) => n ?? 0),
+    cpu,
   };
 }
 
 export async function benchIngestBaseline(
-  broker: Pick<ServerProcess, 'url'>,
+  broker: Pick<ServerProcess, 'url' | 'pid'>,
   settings: { devices: number; rate: number; durationSec: number },
   kind: IngestBaselineReport['broker'] = 'aedes (no writes)',
 ): Promise<IngestBaselineReport> {
   note(`ingest baseline: ${kind} at ${broker.url}`);
-  const run = await publish(broker.url, benchFleet(settings.devices), settings);
+  const run = await publish(broker, benchFleet(settings.devices), settings);
   note(
-    `ingest baseline: ${run.publishedPerSec} messages/s published, ack p99 ${run.ackLatencyMs.p99} ms`,
+    `ingest baseline: ${run.publishedPerSec} messages/s published, ack p99 ${run.ackLatencyMs.p99} ms, ` +
+      cpuNote(run.cpu),
   );
   return { broker: kind, devices: settings.devices, run };
 }
@@ -197,8 +207,9 @@ export async function benchIngest(
   let since = '';
   let sinceMs = 0;
   let sent = 0;
+  // The CPU of Civis is measured, also when an external broker takes the publications.
   const run = await publish(
-    mqttUrl,
+    { url: mqttUrl, pid: server.pid },
     fleet,
     { rate, durationSec: settings.durationSec },
     {
@@ -289,7 +300,8 @@ export async function benchIngest(
   note(
     `${adapter} ingest (${broker} broker): published ${run.publishedPerSec}/s, written ${perSec}/s ` +
       `(${written.instances} of ${run.acked} acknowledged, lost ${lost}), ack p99 ${run.ackLatencyMs.p99} ms, ` +
-      `visible p50 ${visible.p50} / p99 ${visible.p99} ms, RSS ${report.rss.firstMiB} → ${report.rss.lastMiB} MiB` +
+      `visible p50 ${visible.p50} / p99 ${visible.p99} ms, RSS ${report.rss.firstMiB} → ${report.rss.lastMiB} MiB, ` +
+      cpuNote(run.cpu) +
       (report.met ? '' : ' — target missed'),
   );
   return report;
@@ -314,4 +326,12 @@ async function countOnceHistoryCaughtUp(
       note('ingest: the history is still catching up with the writes; counting again');
     }
   }
+}
+
+/** The CPU figures of a run, for the progress log and the summary. */
+export function cpuNote(cpu: CpuUse): string {
+  return (
+    `CPU cores: publisher ${cpu.benchCores}, server ${cpu.serverCores}, ` +
+    `machine ${cpu.machineBusyCores} of ${cpu.machineCores} busy (softirq ${cpu.machineSoftirqCores})`
+  );
 }
