@@ -31,6 +31,7 @@ import type { PostgresHistoryWriter } from './postgres-history-writer.js';
 import { EntityWriteBatch } from './postgres-entity-writer.js';
 import { sendCopies } from './postgres-copy.js';
 import { createStatisticsKeeper } from './postgres-statistics.js';
+import { createVacuumKeeper } from './postgres-vacuum.js';
 
 /**
  * unique_violation (a concurrent create of the same id), deadlock_detected, and
@@ -88,6 +89,7 @@ export function createPostgresEntityStore(
   history?: PostgresHistoryWriter,
 ): EntityStore {
   const statistics = createStatisticsKeeper(sql);
+  const vacuum = createVacuumKeeper(sql);
 
   const prepared = new Set<string>();
   /**
@@ -217,6 +219,7 @@ export function createPostgresEntityStore(
           );
           changeLog.committed(changes);
           statistics.noteWrites(written);
+          vacuum.noteWrites(written);
           return results;
         } catch (error) {
           if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
@@ -243,7 +246,7 @@ export function createPostgresEntityStore(
       return buildAttributeSummaries({ attributeCounts, attributeTypes });
     },
     async close() {
-      await statistics.idle();
+      await Promise.all([statistics.idle(), vacuum.idle()]);
       await closeConnections();
     },
   };

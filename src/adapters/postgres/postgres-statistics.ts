@@ -70,22 +70,29 @@ export function createStatisticsKeeper(
   scope: StatisticsScope = ENTITY_TABLES,
 ): StatisticsKeeper {
   const stale = staleTables(scope);
-  let written = 0;
-  let running: Promise<void> | undefined;
-
-  async function check(): Promise<void> {
+  return createPeriodicCheck(scope.checkEvery, async () => {
     const rows = await sql.unsafe<Array<{ name: string }>>(stale);
     const names = rows.map((row) => row.name).filter((name) => scope.isSafeName(name));
     if (names.length > 0) await sql.unsafe(`ANALYZE (SKIP_LOCKED) ${names.join(', ')}`);
-  }
+  });
+}
 
+/**
+ * Runs `check` in the background once `checkEvery` rows were written since the last one,
+ * never two at once. Upkeep only: a failed check (a pool being closed) waits for the next.
+ */
+export function createPeriodicCheck(
+  checkEvery: number,
+  check: () => Promise<void>,
+): StatisticsKeeper {
+  let written = 0;
+  let running: Promise<void> | undefined;
   return {
     noteWrites(rows) {
       written += rows;
-      if (running !== undefined || written < scope.checkEvery) return;
+      if (running !== undefined || written < checkEvery) return;
       written = 0;
-      // Statistics only speed queries up: a failure (a pool being closed) waits for the next
-      // check. A role that does not own the tables gets a warning from ANALYZE, not an error.
+      // A role that does not own the tables gets a warning from ANALYZE or VACUUM, not an error.
       running = check()
         .catch(() => undefined)
         .finally(() => {
