@@ -104,6 +104,7 @@ export type AppConfig = Pick<
   | 'ingestQueueCapacity'
   | 'ingestBatchSize'
   | 'ingestLingerMs'
+  | 'ingestWriters'
   | 'ingestMaxPayloadBytes'
   | 'ingestRejectionCapacity'
   | 'deviceHealthIntervalMs'
@@ -268,6 +269,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps): Promise<Fastif
       capacity: config.ingestQueueCapacity,
       batchSize: config.ingestBatchSize,
       lingerMs: config.ingestLingerMs,
+      writers: config.ingestWriters,
     },
   });
   await southboundHttpRoutes(app, {

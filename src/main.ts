@@ -74,22 +74,28 @@ export async function startPlatform(
     mqtt: { connectTimeoutMs: config.notificationTimeoutMs },
   });
   const mqttAgent = createMqttAgent(config, logger.child({ component: 'mqtt' }));
-  const app = await buildApp(config, {
-    entityStore: stores.entityStore,
-    subscriptionStore: stores.subscriptionStore,
-    historyStore: stores.historyStore,
-    deviceStore: stores.deviceStore,
-    rejectionStore: stores.rejectionStore,
-    changeLog: stores.changeLog,
-    changeBus,
-    contexts,
-    clock: () => new Date(),
-    logger,
-    version,
-    notificationSenders: notifications.senders,
-    notificationHub: notifications.hub,
-    deviceAgents: [mqttAgent],
-  });
+  // SQLite writes one transaction at a time; PostgreSQL overlaps two batches' work
+  // (measured: 2 writers 3,482 measurements/s, 1 writer 2,910, 4 writers 2,730; docs/ingest.md).
+  const ingestWriters = config.ingestWriters ?? (config.databaseUrl ? 2 : 1);
+  const app = await buildApp(
+    { ...config, ingestWriters },
+    {
+      entityStore: stores.entityStore,
+      subscriptionStore: stores.subscriptionStore,
+      historyStore: stores.historyStore,
+      deviceStore: stores.deviceStore,
+      rejectionStore: stores.rejectionStore,
+      changeLog: stores.changeLog,
+      changeBus,
+      contexts,
+      clock: () => new Date(),
+      logger,
+      version,
+      notificationSenders: notifications.senders,
+      notificationHub: notifications.hub,
+      deviceAgents: [mqttAgent],
+    },
+  );
   const url = await app.listen({ port: config.port, host: config.host });
   logger.info(
     {

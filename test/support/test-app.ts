@@ -68,6 +68,7 @@ export const DEFAULT_TEST_CONFIG: AppConfig = {
   ingestQueueCapacity: 10_000,
   ingestBatchSize: 500,
   ingestLingerMs: 2,
+  ingestWriters: 1,
   ingestMaxPayloadBytes: 64 * 1024,
   ingestRejectionCapacity: 10_000,
   deviceHealthIntervalMs: 60_000,

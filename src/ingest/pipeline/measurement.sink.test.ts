@@ -10,7 +10,7 @@ import {
 } from '../../ngsi-ld/problem-details.js';
 import type { ProvisionedDevice } from '../devices/device.model.js';
 import type { Measurement, Rejection } from '../ingest.types.js';
-import { createMeasurementSink, type MeasurementSinkSettings } from './measurement.sink.js';
+import { createMeasurementSink, laneOf, type MeasurementSinkSettings } from './measurement.sink.js';
 
 type Item = { id: string; input: ParsedEntity };
 
@@ -330,6 +330,59 @@ describe('MeasurementSink', () => {
     await Promise.all(done);
     assert.equal(entities.calls.flatMap((c) => c.items).length, 5);
     assert.equal((await rejection(sink.submit(measurement(device('late'))))).status, 503);
+  });
+
+  it('with writers: 2 two batches are written at once, each entity in one lane only', async () => {
+    const { sink, entities } = setup({ writers: 2 });
+    entities.hold();
+    const ids = Array.from({ length: 20 }, (_, i) => `d${i}`);
+    const done = ids.map((id) => sink.submit(measurement(device(id))));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(entities.calls.length, 2, 'both lanes write while the first write is held');
+    const [first, second] = entities.calls.map((c) => c.items.map((item) => item.id));
+    assert.equal(first?.filter((id) => second?.includes(id)).length, 0);
+    assert.deepEqual(
+      [...(first ?? []), ...(second ?? [])].sort(),
+      ids.map((id) => `urn:ngsi-ld:Sensor:${id}`).sort(),
+    );
+    entities.release();
+    await Promise.all(done);
+  });
+
+  it('with writers: 2 an entity keeps its order: its next measurement waits for its lane', async () => {
+    const { sink, entities } = setup({ writers: 2 });
+    entities.hold();
+    const d = device('a');
+    const first = sink.submit(measurement(d, { t: 1 }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = sink.submit(measurement(d, { t: 2 }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(entities.calls.length, 1, 'the second waits for the first write of its lane');
+    entities.release();
+    await first;
+    await second;
+    const values = entities.calls.map((call) =>
+      call.items.map((i) => Object.values(i.input.attrs)[0]?.[0]?.value),
+    );
+    assert.deepEqual(values, [[1], [2]]);
+  });
+
+  it('stop with writers: 3 writes every lane out', async () => {
+    const { sink, entities } = setup({ writers: 3, lingerMs: 60_000 });
+    const done = Array.from({ length: 30 }, (_, i) => sink.submit(measurement(device(`d${i}`))));
+    await sink.stop();
+    await Promise.all(done);
+    assert.equal(entities.calls.flatMap((c) => c.items).length, 30);
+  });
+
+  it('laneOf spreads ids over the lanes, the same lane for the same id', () => {
+    assert.equal(laneOf('urn:ngsi-ld:Sensor:a', 1), 0);
+    const lanes = Array.from({ length: 1000 }, (_, i) => laneOf(`urn:ngsi-ld:Sensor:${i}`, 4));
+    for (let lane = 0; lane < 4; lane++) {
+      const share = lanes.filter((l) => l === lane).length;
+      assert.ok(share > 200 && share < 300, `lane ${lane} holds ${share} of 1,000`);
+    }
+    assert.equal(laneOf('urn:ngsi-ld:Sensor:7', 4), lanes[7]);
   });
 
   it('a device whose @context cannot be resolved is refused and recorded', async () => {

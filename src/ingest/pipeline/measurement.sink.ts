@@ -9,6 +9,13 @@
  * each entity at most once per write — two measurements of one entity go to consecutive
  * writes, so that the history keeps both instances and their order.
  *
+ * Writers: with `writers` > 1 the entities are shared out among that many lanes (by a hash
+ * of the entity id), each writing its batches one after another as above, the lanes side
+ * by side. An entity's measurements stay in one lane, so their order holds, and two lanes
+ * never write the same entity. A store that runs writes concurrently (PostgreSQL, one
+ * connection each) then overlaps one batch's database work with the next one's preparation;
+ * a synchronous store (SQLite) gains nothing from more than one.
+ *
  * `submit` resolves once its measurement committed. Refusals: 503 ingestSaturated when the
  * queue is full, 400 when nothing of a measurement can be mapped (each refused measure is
  * recorded as a Rejection), the store's per-item error when the entity write fails (the
@@ -42,6 +49,8 @@ export interface MeasurementSinkSettings {
   lingerMs: number;
   /** The pause a refused device is told to wait (Retry-After). Default 1 s. */
   retryAfterSeconds?: number;
+  /** Batches written at once, each by its own lane of entities. Default 1. */
+  writers?: number;
 }
 
 export interface MeasurementSinkDeps {
@@ -70,19 +79,46 @@ interface Pending {
 
 const MAX_CACHED_CONTEXTS = 1000;
 
+/** One writer: its tenants' queues, and the write it has running or planned. */
+interface Lane {
+  queues: Map<string, Pending[]>;
+  queued: number;
+  timer: NodeJS.Timeout | undefined;
+  immediate: NodeJS.Immediate | undefined;
+  running: Promise<void> | undefined;
+}
+
+function newLane(): Lane {
+  return {
+    queues: new Map(),
+    queued: 0,
+    timer: undefined,
+    immediate: undefined,
+    running: undefined,
+  };
+}
+
+/** The lane of an entity id, of `count` (FNV-1a: cheap, and stable across restarts). */
+export function laneOf(entityId: string, count: number): number {
+  if (count <= 1) return 0;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < entityId.length; i++) {
+    hash ^= entityId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % count;
+}
+
 export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasurementSink {
   const { settings, rejections, log } = deps;
   const contextTtlMs = deps.contextTtlMs ?? 60_000;
-  const queues = new Map<string, Pending[]>();
+  const lanes = Array.from({ length: Math.max(1, settings.writers ?? 1) }, newLane);
   const contexts = new Map<string, { context: JsonLdContext; until: number }>();
   const listeners: Array<(measurements: readonly Measurement[]) => void> = [];
   const reported = new WeakSet<CompiledDevice>();
   let queued = 0;
   let inFlight = 0;
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let immediate: NodeJS.Immediate | undefined;
-  let running: Promise<void> | undefined;
   /** Transports waiting for room (whenAccepting), first come first served. */
   const waiters = new FifoQueue<{ count: number; resolve: () => void }>();
   let recheck: NodeJS.Immediate | undefined;
@@ -206,39 +242,42 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
 
   function enqueue(pending: Pending): void {
     const tenant = pending.measurement.device.device.tenant;
-    let queue = queues.get(tenant);
+    const lane = lanes[laneOf(pending.entity.id, lanes.length)] as Lane;
+    let queue = lane.queues.get(tenant);
     if (queue === undefined) {
       queue = [];
-      queues.set(tenant, queue);
+      lane.queues.set(tenant, queue);
     }
     queue.push(pending);
     queued++;
-    if (queued >= settings.batchSize) writeSoon();
-    else if (timer === undefined && immediate === undefined && running === undefined)
-      timer = setTimeout(writeSoon, settings.lingerMs);
+    lane.queued++;
+    if (lane.queued >= settings.batchSize) writeSoon(lane);
+    else if (lane.timer === undefined && lane.immediate === undefined && lane.running === undefined)
+      lane.timer = setTimeout(() => writeSoon(lane), settings.lingerMs);
   }
 
-  function writeSoon(): void {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    if (immediate !== undefined || running !== undefined) return;
-    immediate = setImmediate(() => {
-      immediate = undefined;
-      void run();
+  function writeSoon(lane: Lane): void {
+    if (lane.timer !== undefined) clearTimeout(lane.timer);
+    lane.timer = undefined;
+    if (lane.immediate !== undefined || lane.running !== undefined) return;
+    lane.immediate = setImmediate(() => {
+      lane.immediate = undefined;
+      void run(lane);
     });
   }
 
-  function run(): Promise<void> {
-    running ??= writeQueued().finally(() => {
-      running = undefined;
-      if (queued > 0) writeSoon();
+  function run(lane: Lane): Promise<void> {
+    lane.running ??= writeQueued(lane).finally(() => {
+      lane.running = undefined;
+      if (lane.queued > 0) writeSoon(lane);
     });
-    return running;
+    return lane.running;
   }
 
-  /** Writes until the queue is empty: what arrived during a write goes out right after it. */
-  async function writeQueued(): Promise<void> {
-    while (queued > 0) {
+  /** Writes until the lane is empty: what arrived during a write goes out right after it. */
+  async function writeQueued(lane: Lane): Promise<void> {
+    const { queues } = lane;
+    while (lane.queued > 0) {
       for (const [tenant, queue] of queues) {
         if (queue.length === 0) {
           queues.delete(tenant);
@@ -248,6 +287,7 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
         if (queue.length <= settings.batchSize) queues.set(tenant, []);
         else batch = queue.splice(0, settings.batchSize);
         queued -= batch.length;
+        lane.queued -= batch.length;
         inFlight += batch.length;
         try {
           await writeBatch(tenant, batch);
@@ -343,9 +383,13 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
     async stop() {
       stopped = true;
       wakeWaiters();
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      while (queued > 0 || running !== undefined) await run();
+      await Promise.all(
+        lanes.map(async (lane) => {
+          if (lane.timer !== undefined) clearTimeout(lane.timer);
+          lane.timer = undefined;
+          while (lane.queued > 0 || lane.running !== undefined) await run(lane);
+        }),
+      );
     },
   };
 }

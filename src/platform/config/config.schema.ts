@@ -35,6 +35,8 @@ export interface CivisConfig {
   ingestQueueCapacity: number;
   ingestBatchSize: number;
   ingestLingerMs: number;
+  /** Ingest batches written at once; undefined: 1 with SQLite, 2 with PostgreSQL. */
+  ingestWriters: number | undefined;
   ingestMaxPayloadBytes: number;
   ingestRejectionCapacity: number;
   offlineCommandsPerDevice: number;
@@ -277,6 +279,14 @@ export const SETTINGS: readonly SettingSpec[] = [
     kind: 'positiveInt',
     default: 5,
     description: 'How long an idle ingest queue waits for more measurements before writing',
+  },
+  {
+    key: 'ingestWriters',
+    env: 'CIVIS_INGEST_WRITERS',
+    kind: 'positiveInt',
+    default: undefined,
+    description:
+      'Ingest batches written at once, each for its own share of the entities (docs/ingest.md); default 1 with the embedded SQLite, 2 with PostgreSQL',
   },
   {
     key: 'ingestMaxPayloadBytes',
