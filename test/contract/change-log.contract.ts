@@ -121,5 +121,18 @@ export function describeChangeLogContract(makeStore: MakeStore): void {
         ['urn:3'],
       );
     });
+
+    it('removeChanges takes out exactly the changes named, around the ones it keeps', async () => {
+      const ids = ['urn:1', 'urn:2', 'urn:3', 'urn:4', 'urn:5', 'urn:6'];
+      for (const id of ids)
+        await sut.store.mutate('', [create(entity(id, 'T'))], { createTenant: false });
+      const seqs = (await sut.changeLog.pendingChanges(10)).map((c) => c.seq);
+      // Out of order, with gaps: 1–2, 4, 6 go; 3 and 5 stay.
+      await sut.changeLog.removeChanges([seqs[5], seqs[0], seqs[3], seqs[1]] as number[]);
+      assert.deepEqual(
+        (await sut.changeLog.pendingChanges(10)).map((c) => c.entityId),
+        ['urn:3', 'urn:5'],
+      );
+    });
   });
 }

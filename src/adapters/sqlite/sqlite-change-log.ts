@@ -48,9 +48,10 @@ export function createSqliteChangeLog(
     `SELECT ${CHANGE_ROW_COLUMNS} FROM entity_changes
      WHERE seq NOT IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?`,
   );
-  const remove = db.prepare('DELETE FROM entity_changes WHERE seq = ?');
+  // Relayed changes come in runs of consecutive numbers: one range delete per run.
+  const removeRun = db.prepare('DELETE FROM entity_changes WHERE seq BETWEEN ? AND ?');
   const removeAll = db.transaction((seqs: readonly number[]) => {
-    for (const seq of seqs) remove.run(seq);
+    for (const [first, last] of consecutiveRuns(seqs)) removeRun.run(first, last);
   });
   const listeners = createCommitListeners();
   const now = () => new Date().toISOString();
@@ -98,4 +99,16 @@ export function createSqliteChangeLog(
       if (removable.length > 0) removeAll(removable);
     },
   };
+}
+
+/** The runs of consecutive integers in `seqs`, as [first, last] pairs, in ascending order. */
+export function consecutiveRuns(seqs: readonly number[]): Array<[number, number]> {
+  const sorted = [...seqs].sort((a, b) => a - b);
+  const runs: Array<[number, number]> = [];
+  for (const seq of sorted) {
+    const run = runs[runs.length - 1];
+    if (run !== undefined && seq <= run[1] + 1) run[1] = Math.max(run[1], seq);
+    else runs.push([seq, seq]);
+  }
+  return runs;
 }
