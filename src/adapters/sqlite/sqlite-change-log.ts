@@ -35,12 +35,17 @@ export function createSqliteChangeLog(
     projectedSeq?: number;
   } = {},
 ): SqliteChangeLog {
-  // The subscriptions' version is read in the change's transaction (EntityChange).
-  const insert = db.prepare<unknown[], { seq: number; subscriptions_version: number | null }>(
+  const insert = db.prepare(
     `INSERT INTO entity_changes (tenant, entity_id, at, previous, current, subscriptions_version)
-     VALUES (?, ?, ?, ?, ?, (SELECT value FROM subscription_counter WHERE one = 1))
-     RETURNING seq, subscriptions_version`,
+     VALUES (?, ?, ?, ?, ?, ?)`,
   );
+  // The subscriptions' version is read in the changes' transaction (EntityChange): once for
+  // the batch, since the transaction holds the write lock that a subscription change needs.
+  const selectVersion = db
+    .prepare<[], number | null>(
+      'SELECT (SELECT value FROM subscription_counter WHERE one = 1) AS subscriptions_version',
+    )
+    .pluck();
   const selectPending = db.prepare<[number], ChangeRow>(
     `SELECT ${CHANGE_ROW_COLUMNS} FROM entity_changes ORDER BY seq LIMIT ?`,
   );
@@ -60,20 +65,22 @@ export function createSqliteChangeLog(
 
   return {
     record(tenant, writes) {
-      return changesOfWrites(tenant, writes, now).map((change) => {
-        const row = insert.get(
+      const changes = changesOfWrites(tenant, writes, now);
+      if (changes.length === 0) return [];
+      const version = selectVersion.get() ?? null;
+      return changes.map((change) => {
+        const seq = insert.run(
           tenant,
           change.entityId,
           change.at,
           change.previous === null ? null : entityDoc(change.previous),
           change.current === null ? null : entityDoc(change.current),
-        ) as { seq: number; subscriptions_version: number | null };
+          version,
+        ).lastInsertRowid;
         return {
-          seq: row.seq,
+          seq: Number(seq),
           ...change,
-          ...(row.subscriptions_version === null
-            ? {}
-            : { subscriptionsVersion: row.subscriptions_version }),
+          ...(version === null ? {} : { subscriptionsVersion: version }),
         };
       });
     },
