@@ -367,6 +367,25 @@ describe('MeasurementSink', () => {
     assert.deepEqual(values, [[1], [2]]);
   });
 
+  it('with writers: 2 the capacity counts every lane; a write of either lane frees room', async () => {
+    const { sink, entities } = setup({ writers: 2, capacity: 6, batchSize: 50 });
+    entities.hold();
+    const ids = Array.from({ length: 6 }, (_, i) => `d${i}`);
+    const accepted = ids.map((id) => sink.submit(measurement(device(id))));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(entities.calls.length, 2, 'both lanes hold a write');
+    assert.equal((await rejection(sink.submit(measurement(device('late'))))).status, 503);
+    let room = false;
+    const waiting = sink.whenAccepting(1).then(() => void (room = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(room, false);
+    entities.release();
+    await Promise.all(accepted);
+    await waiting;
+    assert.equal(room, true);
+    await sink.submit(measurement(device('late')));
+  });
+
   it('stop with writers: 3 writes every lane out', async () => {
     const { sink, entities } = setup({ writers: 3, lingerMs: 60_000 });
     const done = Array.from({ length: 30 }, (_, i) => sink.submit(measurement(device(`d${i}`))));

@@ -383,13 +383,16 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
     async stop() {
       stopped = true;
       wakeWaiters();
-      await Promise.all(
+      // Every lane drains, even when another one fails; the first failure is reported.
+      const drained = await Promise.allSettled(
         lanes.map(async (lane) => {
           if (lane.timer !== undefined) clearTimeout(lane.timer);
           lane.timer = undefined;
           while (lane.queued > 0 || lane.running !== undefined) await run(lane);
         }),
       );
+      const failed = drained.find((outcome) => outcome.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
     },
   };
 }
