@@ -42,6 +42,11 @@ export interface BenchOptions {
   /** Seconds of the ingest run (60; quick 10) and its devices. */
   ingestDurationSec: number;
   ingestDevices: number;
+  /**
+   * Messages/s the ingest publisher offers; undefined: the issue's rate (20,000 SQLite,
+   * 10,000 PostgreSQL). A lower rate measures the latency of a store that keeps up.
+   */
+  ingestRate: number | undefined;
   /** The scenarios to run (`--only a,b`); all when undefined. */
   only: Array<ScenarioName | ChangeScenarioName | IngestScenarioName> | undefined;
   /** Administrative connection used to create and drop the benchmark databases. */
@@ -64,6 +69,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --entities <n>                   entities stored for the query scenarios (default 100000)
   --ingest-duration <s>            seconds of the ingest run (default 60, quick 10)
   --ingest-devices <n>             devices of the ingest run (default 10000)
+  --ingest-rate <n>                messages/s offered (default the target: 20000 SQLite, 10000 PostgreSQL)
   --postgres-url <url>             admin connection (default postgres://postgres@127.0.0.1:5432/postgres)
   --profile <dir>                  run the Civis servers with --cpu-prof into <dir>
   --output <file>                  also write the JSON report to <file>
@@ -82,6 +88,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       entities: { type: 'string' },
       'ingest-duration': { type: 'string' },
       'ingest-devices': { type: 'string' },
+      'ingest-rate': { type: 'string' },
       'postgres-url': {
         type: 'string',
         default: 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -114,6 +121,10 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       values['ingest-duration'] ?? (quick ? '10' : '60'),
     ),
     ingestDevices: positive('ingest-devices', values['ingest-devices'] ?? '10000'),
+    ingestRate:
+      values['ingest-rate'] === undefined
+        ? undefined
+        : positive('ingest-rate', values['ingest-rate']),
     only: only as BenchOptions['only'],
     postgresUrl: values['postgres-url'] ?? '',
     profileDir: values.profile,

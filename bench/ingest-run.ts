@@ -29,8 +29,12 @@ export async function benchIngestAll(
   options: BenchOptions,
   scenarios: { embedded: boolean; external: boolean },
 ): Promise<IngestRuns> {
-  const settings = { devices: options.ingestDevices, durationSec: options.ingestDurationSec };
-  const rate = Math.max(...options.adapters.map(ingestTargetRate));
+  const settings = {
+    devices: options.ingestDevices,
+    durationSec: options.ingestDurationSec,
+    rate: options.ingestRate,
+  };
+  const rate = options.ingestRate ?? Math.max(...options.adapters.map(ingestTargetRate));
   const runs: IngestRuns = { baseline: null, results: [], externalBaseline: null, external: [] };
   if (scenarios.embedded) {
     const broker = await startBaselineMqttBroker();
