@@ -5,55 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectAsync } from 'mqtt';
 import { startCivis, type CivisProcess } from '../support/civis-process.js';
+import { freePort, provisionCounters } from '../support/mqtt-counters.js';
 
-const FIWARE = {
-  'content-type': 'application/json',
-  'fiware-service': 'city',
-  'fiware-servicepath': '/',
-};
 const ENTITY = 'urn:ngsi-ld:Counter:c1';
 const MESSAGES = 2_000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
-async function provision(civis: CivisProcess): Promise<void> {
-  const group = await fetch(`${civis.url}/iot/services`, {
-    method: 'POST',
-    headers: FIWARE,
-    body: JSON.stringify({
-      services: [
-        {
-          apikey: 'durable',
-          entity_type: 'Counter',
-          resource: '/iot/json',
-          attributes: [{ object_id: 'n', name: 'count', type: 'Integer' }],
-        },
-      ],
-    }),
-  });
-  assert.equal(group.status, 201, await group.text());
-  const device = await fetch(`${civis.url}/iot/devices`, {
-    method: 'POST',
-    headers: FIWARE,
-    body: JSON.stringify({
-      devices: [{ device_id: 'c1', entity_name: ENTITY, transport: 'MQTT' }],
-    }),
-  });
-  assert.equal(device.status, 201, await device.text());
-}
 
 /** Every value of `count` in the history of the entity. */
 async function countHistory(civis: CivisProcess): Promise<Set<number>> {
@@ -76,7 +37,7 @@ describe('MQTT durability through the civis process (SQLite)', () => {
     const args = ['--data-dir', dataDir, '--mqtt-port', String(port)];
     const env = { CIVIS_MQTT_HOST: '127.0.0.1' };
     const first = await startCivis(args, env);
-    await provision(first);
+    await provisionCounters(first.url, 'durable', [{ id: 'c1', entity: ENTITY }]);
 
     const device = await connectAsync(`mqtt://127.0.0.1:${port}`, {
       username: 'durable/c1',

@@ -6,30 +6,17 @@
  * failure under CI=true.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { connectAsync } from 'mqtt';
 import { startCivis } from '../support/civis-process.js';
+import { freePort, provisionCounters } from '../support/mqtt-counters.js';
 import {
   openPostgresTestDatabase,
   type PostgresTestDatabase,
 } from '../support/postgres-test-database.js';
 
-const FIWARE = {
-  'content-type': 'application/json',
-  'fiware-service': 'city',
-  'fiware-servicepath': '/',
-};
 const DEVICES = 20;
 const MESSAGES_PER_DEVICE = 50;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 const entityOf = (d: number) => `urn:ngsi-ld:Counter:c${d}`;
 
@@ -52,33 +39,11 @@ describe('MQTT ingest into PostgreSQL through the civis process', () => {
     });
     const devices: Array<Awaited<ReturnType<typeof connectAsync>>> = [];
     try {
-      const group = await fetch(`${civis.url}/iot/services`, {
-        method: 'POST',
-        headers: FIWARE,
-        body: JSON.stringify({
-          services: [
-            {
-              apikey: 'lanes',
-              entity_type: 'Counter',
-              resource: '/iot/json',
-              attributes: [{ object_id: 'n', name: 'count', type: 'Integer' }],
-            },
-          ],
-        }),
-      });
-      assert.equal(group.status, 201, await group.text());
-      const provisioned = await fetch(`${civis.url}/iot/devices`, {
-        method: 'POST',
-        headers: FIWARE,
-        body: JSON.stringify({
-          devices: Array.from({ length: DEVICES }, (_, d) => ({
-            device_id: `c${d}`,
-            entity_name: entityOf(d),
-            transport: 'MQTT',
-          })),
-        }),
-      });
-      assert.equal(provisioned.status, 201, await provisioned.text());
+      await provisionCounters(
+        civis.url,
+        'lanes',
+        Array.from({ length: DEVICES }, (_, d) => ({ id: `c${d}`, entity: entityOf(d) })),
+      );
 
       for (let d = 0; d < DEVICES; d++)
         devices.push(

@@ -5,19 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCivis, startCivis, type CivisProcess } from '../support/civis-process.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { freePort } from '../support/mqtt-counters.js';
 
 async function entities(url: string, query: string): Promise<Array<Record<string, unknown>>> {
   const response = await fetch(`${url}/ngsi-ld/v1/entities?${query}`);
