@@ -5,7 +5,7 @@
  * that Civis subscribes to, with that Mosquitto and no subscriber as its baseline.
  */
 import type { BenchOptions } from './bench-options.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../test/support/free-port.js';
 import { note } from './progress.js';
 import {
   benchIngest,

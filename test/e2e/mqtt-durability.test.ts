@@ -11,7 +11,8 @@ import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectAsync } from 'mqtt';
 import { startCivis, type CivisProcess } from '../support/civis-process.js';
-import { freePort, provisionCounters } from '../support/mqtt-counters.js';
+import { freePort } from '../support/free-port.js';
+import { provisionCounters } from '../support/mqtt-counters.js';
 
 const ENTITY = 'urn:ngsi-ld:Counter:c1';
 const MESSAGES = 2_000;

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connectAsync } from 'mqtt';
 import { startCivis } from '../support/civis-process.js';
-import { freePort, provisionCounters } from '../support/mqtt-counters.js';
+import { freePort } from '../support/free-port.js';
+import { provisionCounters } from '../support/mqtt-counters.js';
 import {
   openPostgresTestDatabase,
   type PostgresTestDatabase,

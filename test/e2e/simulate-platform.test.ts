@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCivis, startCivis, type CivisProcess } from '../support/civis-process.js';
-import { freePort } from '../support/mqtt-counters.js';
+import { freePort } from '../support/free-port.js';
 
 async function entities(url: string, query: string): Promise<Array<Record<string, unknown>>> {
   const response = await fetch(`${url}/ngsi-ld/v1/entities?${query}`);

@@ -1,24 +1,14 @@
 /**
- * For end-to-end MQTT tests through the civis process: a free port for its embedded broker,
- * and counter devices (IoTA-JSON, `n` → `count`, tenant `city`) provisioned over the IoT
- * Agent API.
+ * For end-to-end MQTT tests through the civis process: counter devices (IoTA-JSON,
+ * `n` → `count`, tenant `city`) provisioned over the IoT Agent API.
  */
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
 
 export const COUNTER_HEADERS = {
   'content-type': 'application/json',
   'fiware-service': 'city',
   'fiware-servicepath': '/',
 };
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A service group of `apikey` and its devices, each measuring `count` of its entity. */
 export async function provisionCounters(
