@@ -116,12 +116,18 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
   const contexts = new Map<string, { context: JsonLdContext; until: number }>();
   const listeners: Array<(measurements: readonly Measurement[]) => void> = [];
   const reported = new WeakSet<CompiledDevice>();
-  let queued = 0;
   let inFlight = 0;
   let stopped = false;
   /** Transports waiting for room (whenAccepting), first come first served. */
   const waiters = new FifoQueue<{ count: number; resolve: () => void }>();
   let recheck: NodeJS.Immediate | undefined;
+
+  /** Measurements accepted and not yet written: waiting in a lane, or being written. */
+  function held(): number {
+    let waiting = 0;
+    for (const lane of lanes) waiting += lane.queued;
+    return waiting + inFlight;
+  }
 
   /**
    * Wakes the waiters the free room holds, in order; all of them once stopped. A woken
@@ -130,7 +136,7 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
    * behind it would wait for a write that never comes.
    */
   function wakeWaiters(): void {
-    let free = settings.capacity - queued - inFlight;
+    let free = settings.capacity - held();
     let woken = 0;
     for (let first = waiters.peek(); first !== undefined; first = waiters.peek()) {
       if (!stopped && first.count > free) break;
@@ -215,7 +221,7 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
   /** From the capacity check to the queue, synchronous: a message is admitted whole or not at all. */
   function admit(measurements: readonly Measurement[], now: number): Promise<void> {
     if (stopped) throw serviceUnavailable('The ingest pipeline is stopping; retry later');
-    if (queued + inFlight + measurements.length > settings.capacity) {
+    if (held() + measurements.length > settings.capacity) {
       const retryAfter = settings.retryAfterSeconds ?? 1;
       const first = measurements[0];
       if (first !== undefined)
@@ -249,7 +255,6 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
       lane.queues.set(tenant, queue);
     }
     queue.push(pending);
-    queued++;
     lane.queued++;
     if (lane.queued >= settings.batchSize) writeSoon(lane);
     else if (lane.timer === undefined && lane.immediate === undefined && lane.running === undefined)
@@ -286,7 +291,6 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
         let batch = queue;
         if (queue.length <= settings.batchSize) queues.set(tenant, []);
         else batch = queue.splice(0, settings.batchSize);
-        queued -= batch.length;
         lane.queued -= batch.length;
         inFlight += batch.length;
         try {
@@ -366,7 +370,7 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
 
   return {
     get pending() {
-      return queued + inFlight;
+      return held();
     },
     submit: (measurement) => submitAll([measurement]),
     submitAll,
@@ -376,7 +380,7 @@ export function createMeasurementSink(deps: MeasurementSinkDeps): RunningMeasure
     whenAccepting(count) {
       // More than the whole queue holds waits for an empty queue only.
       const need = Math.min(count, settings.capacity);
-      if (stopped || (waiters.length === 0 && queued + inFlight + need <= settings.capacity))
+      if (stopped || (waiters.length === 0 && held() + need <= settings.capacity))
         return Promise.resolve();
       return new Promise<void>((resolve) => waiters.push({ count: need, resolve }));
     },
